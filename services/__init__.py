@@ -1,0 +1,1 @@
+"""dataex: a public data-exchange trading platform (catalog, exchange, audit)."""

@@ -1,0 +1,1 @@
+"""The audit service: the signed, hash-chained, Merkle-logged ledger of every trade."""

@@ -1,0 +1,47 @@
+"""The audit's app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.audit.api import include_routes
+from services.audit.config import AuditSettings
+from services.shared.app import install_common
+from services.shared.auth import TokenVerifier
+from services.shared.database import Database
+from services.shared.jwks import RemoteKeySource
+
+DESCRIPTION = """\
+The audit ledger: signed entries in a hash chain and an RFC 9162 Merkle log, signed
+checkpoints, inclusion and consistency proofs, and exports that `dataex verify`
+checks offline.
+
+Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: AuditSettings | None = None) -> FastAPI:
+    """Build the audit app from settings (read from the environment by default)."""
+    settings = settings or AuditSettings()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(title="dataex audit", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.verifier = TokenVerifier(
+        keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
+        issuer=settings.issuer,
+        audience=settings.audience,
+    )
+    install_common(app, service="audit", db=db)
+    include_routes(app)
+    return app

@@ -1,0 +1,1 @@
+"""The catalog service: datasets, listing review, search, files, quality, DCAT."""

@@ -1,0 +1,47 @@
+"""The catalog's app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.catalog.api import include_routes
+from services.catalog.config import CatalogSettings
+from services.shared.app import install_common
+from services.shared.auth import TokenVerifier
+from services.shared.database import Database
+from services.shared.jwks import RemoteKeySource
+
+DESCRIPTION = """\
+The catalog of public datasets: metadata, listing review, full-text search (Chinese
+and English), files with quality reports and masked samples, grant-checked downloads.
+
+Send `Authorization: Bearer <token>` with a token from the exchange's
+`POST /v1/auth/token`. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: CatalogSettings | None = None) -> FastAPI:
+    """Build the catalog app from settings (read from the environment by default)."""
+    settings = settings or CatalogSettings()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(title="dataex catalog", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.verifier = TokenVerifier(
+        keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
+        issuer=settings.issuer,
+        audience=settings.audience,
+    )
+    install_common(app, service="catalog", db=db)
+    include_routes(app)
+    return app

@@ -1,0 +1,21 @@
+"""The catalog service's declarative base; every table module registers on it."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from services.shared.orm import service_metadata
+
+
+class Base(DeclarativeBase):
+    """Base of every catalog table."""
+
+    metadata = service_metadata()
+
+
+def load_metadata() -> MetaData:
+    """The catalog service's full metadata, with every table module imported."""
+    from services.catalog.themes import tables as _themes  # noqa: F401
+
+    return Base.metadata

@@ -1,0 +1,1 @@
+"""The theme vocabulary datasets are classified by."""

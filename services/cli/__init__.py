@@ -1,0 +1,1 @@
+"""The ``dataex`` command: run, migrate and seed a local deployment."""

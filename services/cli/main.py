@@ -1,0 +1,160 @@
+"""``dataex``: start a local deployment, migrate, seed, serve one service, rotate keys."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.demo import DEMO_ACCOUNTS, seed_exchange
+from services.cli.deployment import DEMO_OPERATOR, LocalDeployment, Supervisor, wait_ready
+from services.shared.migrations import SERVICES
+
+app = typer.Typer(help="dataex: public data-exchange platform", no_args_is_help=True)
+keys_app = typer.Typer(help="Signing keys", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+console = Console()
+
+
+def _settings(service: str):  # type: ignore[no-untyped-def]
+    if service == "catalog":
+        from services.catalog.config import CatalogSettings
+
+        return CatalogSettings()
+    if service == "exchange":
+        from services.exchange.config import ExchangeSettings
+
+        return ExchangeSettings()
+    if service == "audit":
+        from services.audit.config import AuditSettings
+
+        return AuditSettings()
+    raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+
+
+@app.command()
+def migrate(
+    service: Annotated[str | None, typer.Argument(help="one service; all three by default")] = None,
+) -> None:
+    """Bring each service's database to its newest migration."""
+    from services.shared.migrations import upgrade
+
+    for name in [service] if service else list(SERVICES):
+        settings = _settings(name)
+        if settings.database_url.startswith("sqlite:///"):
+            Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        upgrade(name, settings.database_url)
+        console.print(f"[green]migrated[/] {name}")
+
+
+@app.command()
+def seed() -> None:
+    """Load the demo organisations (idempotent)."""
+    from services.exchange.config import ExchangeSettings
+
+    created = seed_exchange(ExchangeSettings())
+    console.print(f"seeded: {', '.join(created) if created else 'nothing new'}")
+
+
+@app.command()
+def serve(service: str) -> None:
+    """Run one service in this process (settings from the environment)."""
+    import uvicorn
+
+    from services.shared.logs import configure_logging
+
+    settings = _settings(service)
+    configure_logging(service, settings.log_level, settings.log_json)
+    uvicorn.run(
+        f"services.{service}.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+@app.command()
+def up(
+    var_dir: Annotated[Path, typer.Option(help="where databases and keys live")] = Path("var"),
+    seed_demo: Annotated[bool, typer.Option("--seed/--no-seed", help="load demo data")] = True,
+) -> None:
+    """Start catalog, exchange and audit on 127.0.0.1:8001/8002/8003 with SQLite."""
+    deployment = LocalDeployment(var_dir)
+    env = deployment.environment()
+    env.setdefault("DATAEX_BOOTSTRAP_OPERATOR", os.environ.get("DATAEX_BOOTSTRAP_OPERATOR",
+                                                                 DEMO_OPERATOR))
+    os.environ.update(env)
+    migrate(None)
+    if seed_demo:
+        seed()
+    supervisor = Supervisor()
+    try:
+        for service in ("exchange", "catalog", "audit"):
+            supervisor.start_service(service, env)
+        not_ready = wait_ready({s: deployment.url(s) for s in SERVICES})
+        if not_ready:
+            console.print(f"[red]not ready:[/] {', '.join(not_ready)}")
+            raise typer.Exit(1)
+        _print_welcome(deployment, env["DATAEX_BOOTSTRAP_OPERATOR"], seed_demo)
+        while not supervisor.exited():
+            time.sleep(0.5)
+        console.print(f"[red]a service stopped:[/] {supervisor.exited()}")
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("\nstopping…")
+    finally:
+        supervisor.stop()
+    console.print("stopped")
+
+
+def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> None:
+    table = Table(title="dataex is up")
+    table.add_column("service")
+    table.add_column("URL")
+    table.add_column("API docs")
+    for service in SERVICES:
+        url = deployment.url(service)
+        table.add_row(service, url, f"{url}/docs")
+    console.print(table)
+    accounts = Table(title="accounts (POST /v1/auth/token, grant_type=password)")
+    for column in ("username", "password", "organisation", "roles"):
+        accounts.add_column(column)
+    username, password = operator.split(":", 1)
+    accounts.add_row(username, password, "exchange operator", "operator")
+    if seeded:
+        for a in DEMO_ACCOUNTS:
+            accounts.add_row(a.username, a.password, a.org_name, ", ".join(a.roles))
+    console.print(accounts)
+    console.print("Ctrl-C stops all three services.")
+
+
+@keys_app.command("rotate")
+def rotate_keys(
+    var_dir: Annotated[Path, typer.Option(help="the deployment's var folder")] = Path("var"),
+) -> None:
+    """Start signing tokens with a new key; the old key keeps verifying until its
+    tokens expire."""
+    from services.shared.keyring import KeyRing
+
+    ring = KeyRing(var_dir / "keys" / "exchange-tokens", "ES256")
+    key = ring.rotate()
+    console.print(f"new token signing key {key.kid}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

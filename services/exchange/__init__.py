@@ -1,0 +1,1 @@
+"""The exchange service: members and identity, assets, offers, orders and settlement."""

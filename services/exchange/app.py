@@ -1,0 +1,97 @@
+"""The exchange's app factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from services.exchange.api import include_routes
+from services.exchange.config import ExchangeSettings
+from services.exchange.identity import service as identity
+from services.exchange.identity.issuer import TokenIssuer
+from services.exchange.identity.passwords import Passwords
+from services.shared.app import install_common, readiness
+from services.shared.auth import TokenVerifier
+from services.shared.database import Database
+from services.shared.keyring import KeyRing
+from services.shared.migrations import head_revision
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Members and identity (organisations, users, API keys, tokens), and trading.
+
+Tokens come from `POST /v1/auth/token` and are verified with the keys at
+`/.well-known/jwks.json`. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def token_keyring(settings: ExchangeSettings) -> KeyRing:
+    """The key ring that signs the exchange's tokens."""
+    return KeyRing(settings.key_dir / "exchange-tokens", "ES256")
+
+
+def bootstrap(db: Database, settings: ExchangeSettings, passwords: Passwords) -> None:
+    """Create the configured first operator and service clients if they are missing."""
+    with db.transaction() as session:
+        if settings.bootstrap_operator:
+            username, password = settings.bootstrap_operator.split(":", 1)
+            identity.ensure_operator(
+                session,
+                passwords,
+                username=username,
+                password=password,
+                org_name=settings.operator_org_name,
+                credit_code=settings.operator_credit_code,
+            )
+        identity.ensure_service_clients(session, settings.service_client_secrets())
+
+
+def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
+    """Build the exchange app from settings (read from the environment by default)."""
+    settings = settings or ExchangeSettings()
+    db = Database(settings.database_url)
+    ring = token_keyring(settings)
+    ring.ensure()
+    issuer = TokenIssuer(
+        ring,
+        issuer=settings.issuer,
+        user_ttl=timedelta(seconds=settings.user_token_ttl_seconds),
+        service_ttl=timedelta(seconds=settings.service_token_ttl_seconds),
+    )
+    passwords = Passwords(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ready, why = readiness(db, "exchange", head_revision("exchange"))
+        if ready:
+            bootstrap(db, settings, passwords)
+        else:
+            log.warning("not bootstrapping: %s (run `dataex migrate`)", why)
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="dataex exchange",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.issuer = issuer
+    app.state.passwords = passwords
+    app.state.verifier = TokenVerifier(
+        keys=issuer.keys.lookup, issuer=settings.issuer, audience=settings.audience
+    )
+    install_common(app, service="exchange", db=db)
+    include_routes(app)
+    return app

@@ -1,0 +1,21 @@
+"""The exchange's declarative base; every table module registers on it."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from services.shared.orm import service_metadata
+
+
+class Base(DeclarativeBase):
+    """Base of every exchange table."""
+
+    metadata = service_metadata()
+
+
+def load_metadata() -> MetaData:
+    """The exchange's full metadata, with every table module imported."""
+    from services.exchange.identity import tables as _identity  # noqa: F401
+
+    return Base.metadata

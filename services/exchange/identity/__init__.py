@@ -1,0 +1,1 @@
+"""Members: organisations, users, API keys, service clients, and the token endpoint."""

@@ -1,0 +1,66 @@
+"""The exchange as token issuer: user, API-key and service tokens, and its JWKS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from services.shared.jwks import LocalKeySource
+from services.shared.keyring import KeyRing
+from services.shared.settings import AUDIENCES
+from services.shared.tokens import issue_token
+
+USER_AUDIENCES = tuple(AUDIENCES.values())
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """An access token and how many seconds it lives."""
+
+    access_token: str
+    expires_in: int
+
+
+class TokenIssuer:
+    """Signs tokens with the exchange's active key; publishes the keys that verify them."""
+
+    def __init__(
+        self, ring: KeyRing, *, issuer: str, user_ttl: timedelta, service_ttl: timedelta
+    ) -> None:
+        self.ring = ring
+        self.issuer = issuer
+        self.user_ttl = user_ttl
+        self.service_ttl = service_ttl
+        # A retired key keeps verifying until every token it signed has expired.
+        self.keys = LocalKeySource(ring, grace=max(user_ttl, service_ttl))
+
+    def _issue(
+        self, subject: str, audience: str | tuple[str, ...], ttl: timedelta, claims: dict[str, Any]
+    ) -> IssuedToken:
+        token, _ = issue_token(
+            self.ring.active(),
+            issuer=self.issuer,
+            subject=subject,
+            audience=audience,
+            ttl=ttl,
+            claims=claims,
+        )
+        return IssuedToken(token, int(ttl.total_seconds()))
+
+    def member_token(
+        self, *, subject: str, kind: str, org_id: str, roles: list[str], name: str
+    ) -> IssuedToken:
+        """A token for a user or an API key of a member organisation, valid at all
+        three services."""
+        claims = {"kind": kind, "org": org_id, "roles": roles, "name": name}
+        return self._issue(subject, USER_AUDIENCES, self.user_ttl, claims)
+
+    def service_token(self, *, client_id: str, audience: str) -> IssuedToken:
+        """A token for another dataex service, valid only at ``audience``."""
+        claims = {"kind": "service", "org": None, "roles": ["service"], "name": client_id}
+        return self._issue(client_id, audience, self.service_ttl, claims)
+
+    def jwks(self) -> dict[str, Any]:
+        """The JWK Set that verifies every token still in circulation."""
+        return self.keys.jwks()

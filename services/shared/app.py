@@ -1,0 +1,92 @@
+"""What every service's app factory adds: errors, request ids, health and readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from services.shared.auth import CurrentPrincipal
+from services.shared.database import Database
+from services.shared.logs import RequestIdMiddleware
+from services.shared.migrations import current_revision, head_revision
+from services.shared.problems import PROBLEM_JSON, install_problem_handlers
+
+
+def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
+    """Whether the database answers and is at the newest migration, and why not."""
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            current = current_revision(conn, service)
+    except SQLAlchemyError as exc:
+        return False, f"database unreachable: {type(exc).__name__}"
+    if current != head:
+        return False, f"database at migration {current or 'none'}, expected {head}"
+    return True, "ok"
+
+
+def install_common(app: FastAPI, *, service: str, db: Database) -> None:
+    """Add problem handlers, the request-id middleware, ``/healthz`` and ``/readyz``."""
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    head = head_revision(service)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness: 200 while the process runs")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="Readiness: 200 once the database answers and is fully migrated",
+        responses={503: {"description": "not ready", "content": {PROBLEM_JSON: {}}}},
+    )
+    def readyz() -> Any:
+        ready, why = readiness(db, service, head)
+        if ready:
+            return {"status": "ready", "service": service, "migration": head}
+        return JSONResponse(
+            {
+                "type": "urn:dataex:problem:not-ready",
+                "title": "Not ready",
+                "status": 503,
+                "detail": why,
+            },
+            status_code=503,
+            media_type=PROBLEM_JSON,
+        )
+
+
+def _request_session(request: Request) -> Iterator[Session]:
+    db: Database = request.app.state.db
+    with db.transaction() as session:
+        yield session
+
+
+# One transaction per request, committed before the response is sent (scope="function"),
+# so a client never sees a success whose changes were not durably committed.
+SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
+
+
+def whoami_router() -> APIRouter:
+    """``GET /v1/whoami``: what this service makes of the caller's token, so that an
+    integrator can check a token against any service."""
+    router = APIRouter(tags=["identity"])
+
+    @router.get("/whoami", summary="The verified identity behind the bearer token")
+    def whoami(principal: CurrentPrincipal) -> dict[str, Any]:
+        return {
+            "subject": principal.subject,
+            "kind": principal.kind,
+            "organization": principal.org,
+            "roles": sorted(principal.roles),
+            "expires_at": principal.claims.get("exp"),
+        }
+
+    return router

@@ -1,0 +1,121 @@
+"""Bearer-token authentication for every service.
+
+One :class:`TokenVerifier` per app (on ``app.state.verifier``) checks tokens against
+the exchange's keys; the dependencies below turn the ``Authorization`` header into a
+:class:`Principal` and gate routes by role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.shared.problems import Forbidden, Unauthorized
+from services.shared.tokens import InvalidToken, KeyLookup, verify_token
+
+ROLES = ("provider", "buyer", "operator", "regulator")
+SERVICE_ROLE = "service"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user, an API key, or another dataex service."""
+
+    subject: str
+    kind: str
+    org: str | None
+    roles: frozenset[str]
+    token: str = field(repr=False)
+    claims: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the principal holds any of ``roles``."""
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_service(self) -> bool:
+        """Whether this is another dataex service calling with its own token."""
+        return self.kind == "service"
+
+
+class TokenVerifier:
+    """Verifies tokens for one audience against the issuer's keys."""
+
+    def __init__(self, *, keys: KeyLookup, issuer: str, audience: str) -> None:
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+
+    def principal(self, token: str) -> Principal:
+        """The principal the token speaks for; :class:`Unauthorized` if it does not verify."""
+        try:
+            claims = verify_token(token, keys=self.keys, issuer=self.issuer, audience=self.audience)
+        except InvalidToken as exc:
+            raise Unauthorized(str(exc), slug="invalid-token") from exc
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise Unauthorized("token roles claim is malformed", slug="invalid-token")
+        return Principal(
+            subject=str(claims["sub"]),
+            kind=str(claims.get("kind", "user")),
+            org=claims.get("org"),
+            roles=frozenset(roles),
+            token=token,
+            claims=claims,
+        )
+
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT issued by the exchange")
+
+
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller if a bearer token was sent (it must verify), else None."""
+    if credentials is None:
+        if request.headers.get("authorization"):
+            raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+        return None
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier.principal(credentials.credentials)
+
+
+def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    """The caller; 401 without a valid bearer token."""
+    if principal is None:
+        raise Unauthorized("this route needs a bearer token", slug="missing-token")
+    return principal
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets through only principals holding one of ``roles``."""
+
+    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(f"this needs the role {' or '.join(roles)}", slug="role-required")
+        return principal
+
+    return _check
+
+
+def service_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """Only other dataex services (service tokens) may pass."""
+    if not principal.is_service:
+        raise Forbidden("only dataex services may call this", slug="service-only")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+Operator = Annotated[Principal, Depends(require_roles("operator"))]
+Regulator = Annotated[Principal, Depends(require_roles("regulator"))]
+Provider = Annotated[Principal, Depends(require_roles("provider"))]
+Buyer = Annotated[Principal, Depends(require_roles("buyer"))]
+ServicePrincipal = Annotated[Principal, Depends(service_principal)]

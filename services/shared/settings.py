@@ -1,0 +1,67 @@
+"""The settings every service shares, read from the environment.
+
+Each service subclasses :class:`ServiceSettings` with its own prefix
+(``DATAEX_CATALOG_``, ``DATAEX_EXCHANGE_``, ``DATAEX_AUDIT_``), so one process
+environment can configure all three without collisions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ISSUER = "http://127.0.0.1:8002"
+DEV_SERVICE_SECRET = "dev-only-service-secret-change-me"  # noqa: S105
+
+
+class ServiceSettings(BaseSettings):
+    """Settings common to catalog, exchange and audit."""
+
+    model_config = SettingsConfigDict(extra="ignore", validate_default=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite:///./var/service.db"
+    var_dir: Path = Path("./var")
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Where tokens come from and what this service accepts.
+    issuer: str = DEFAULT_ISSUER
+    jwks_url: str = f"{DEFAULT_ISSUER}/.well-known/jwks.json"
+    jwks_cache_seconds: int = Field(default=300, ge=1)
+    audience: str = "dataex"
+
+    # This service's own client credentials (client-credentials grant at the exchange).
+    client_id: str = "svc-unset"
+    client_secret: str = DEV_SERVICE_SECRET
+
+    # Other services' base URLs.
+    catalog_url: str = "http://127.0.0.1:8001"
+    exchange_url: str = "http://127.0.0.1:8002"
+    audit_url: str = "http://127.0.0.1:8003"
+
+    @property
+    def key_dir(self) -> Path:
+        """Directory holding this deployment's signing keys."""
+        return self.var_dir / "keys"
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> ServiceSettings:
+        if self.environment == "production":
+            if self.client_secret == DEV_SERVICE_SECRET:
+                raise ValueError("client_secret must be set in production")
+            if self.database_url.startswith("sqlite"):
+                raise ValueError("production needs PostgreSQL, not SQLite")
+        return self
+
+# Each service accepts tokens whose ``aud`` names it.
+AUDIENCES = {
+    "catalog": "dataex-catalog",
+    "exchange": "dataex-exchange",
+    "audit": "dataex-audit",
+}
