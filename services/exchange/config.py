@@ -13,7 +13,9 @@ from services.shared.settings import AUDIENCES, ServiceSettings
 class ExchangeSettings(ServiceSettings):
     """What the exchange reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="DATAEX_EXCHANGE_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DATAEX_EXCHANGE_", extra="ignore", validate_by_name=True
+    )
 
     port: int = 8002
     database_url: str = "sqlite:///./var/exchange.db"

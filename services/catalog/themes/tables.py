@@ -12,6 +12,8 @@ class Theme(Base):
     """One theme of the fixed vocabulary, named in Chinese and English."""
 
     __tablename__ = "themes"
+    # Rows come from migrations; tests that empty tables between runs keep them.
+    __table_args__ = ({"info": {"reference_data": True}},)
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,115 @@
+"""The three services as real processes (uvicorn on free loopback ports)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from services.shared.migrations import SERVICES
+
+OPERATOR = ("operator", "operator-e2e-password")
+SERVICE_SECRETS = {"catalog": "catalog-e2e-secret", "audit": "audit-e2e-secret"}
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServiceProcesses:
+    """Runs catalog, exchange and audit as child processes of the test."""
+
+    var_dir: Path
+    database_urls: dict[str, str]
+    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATAEX_")}
+        issuer = self.url("exchange")
+        for service in SERVICES:
+            prefix = f"DATAEX_{service.upper()}_"
+            env[prefix + "PORT"] = str(self.ports[service])
+            env[prefix + "DATABASE_URL"] = self.database_urls[service]
+            env[prefix + "VAR_DIR"] = str(self.var_dir)
+            env[prefix + "ISSUER"] = issuer
+            env[prefix + "JWKS_URL"] = f"{issuer}/.well-known/jwks.json"
+            env[prefix + "ENVIRONMENT"] = "test"
+            for other in SERVICES:
+                env[prefix + other.upper() + "_URL"] = self.url(other)
+            if service in SERVICE_SECRETS:
+                env[prefix + "CLIENT_SECRET"] = SERVICE_SECRETS[service]
+        env["DATAEX_EXCHANGE_SERVICE_CLIENTS"] = ",".join(
+            f"{k}:{v}" for k, v in SERVICE_SECRETS.items()
+        )
+        env["DATAEX_BOOTSTRAP_OPERATOR"] = ":".join(OPERATOR)
+        env["DATAEX_EXCHANGE_ARGON2_TIME_COST"] = "1"
+        env["DATAEX_EXCHANGE_ARGON2_MEMORY_KIB"] = "8"
+        env["DATAEX_EXCHANGE_ARGON2_PARALLELISM"] = "1"
+        return env
+
+    def start(self, service: str) -> None:
+        log = open(self.var_dir / f"{service}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.procs[service] = subprocess.Popen(
+            [sys.executable, "-m", "services.cli.main", "serve", service],
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def start_all(self) -> None:
+        for service in ("exchange", "catalog", "audit"):
+            self.start(service)
+        self.wait_ready(*SERVICES)
+
+    def wait_ready(self, *services: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        for service in services:
+            while True:
+                proc = self.procs[service]
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{service} exited: {self.log(service)}")
+                try:
+                    if httpx.get(f"{self.url(service)}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service} not ready: {self.log(service)}")
+                time.sleep(0.1)
+
+    def log(self, service: str) -> str:
+        path = self.var_dir / f"{service}.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    def stop(self, service: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(service, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for service in list(self.procs):
+            self.stop(service)
+
+

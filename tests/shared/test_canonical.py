@@ -1,0 +1,30 @@
+"""Canonical JSON is RFC 8785's, and refuses what it cannot represent exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.shared.canonical import NotCanonicalisable, canonical_json
+
+
+def test_keys_sorted_by_utf16_and_no_whitespace() -> None:
+    value = {"b": 1, "a": [True, None, "x"], "é": "ü", "\u20ac": 2, "\U0001f600": 3}
+    assert canonical_json(value) == (
+        '{"a":[true,null,"x"],"b":1,"é":"ü","€":2,"\U0001f600":3}'.encode()
+    )
+
+
+def test_rfc8785_string_escapes() -> None:
+    assert canonical_json("\u0000\b\t\n\f\r\"\\/") == b'"\\u0000\\b\\t\\n\\f\\r\\"\\\\/"'
+
+
+@pytest.mark.parametrize("bad", [1.5, 2**53, -(2**53), {"x": [0.1]}, {1: "a"}, b"bytes"])
+def test_values_without_an_exact_form_are_refused(bad: object) -> None:
+    with pytest.raises(NotCanonicalisable):
+        canonical_json(bad)
+
+
+def test_safe_integers_and_big_numbers_as_strings() -> None:
+    assert canonical_json({"n": 2**53 - 1, "big": str(2**64)}) == (
+        b'{"big":"18446744073709551616","n":9007199254740991}'
+    )
