@@ -9,10 +9,12 @@ from fastapi import FastAPI
 
 from services.catalog.api import include_routes
 from services.catalog.config import CatalogSettings
+from services.catalog.outbox import outbox
 from services.shared.app import install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
+from services.shared.outbox import Outbox, ledger_keyring
 
 DESCRIPTION = """\
 The catalog of public datasets: metadata, listing review, full-text search (Chinese
@@ -37,6 +39,8 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
+    app.state.outbox = Outbox(outbox, source="catalog",
+                              keys=ledger_keyring(settings.key_dir, "catalog"))
     app.state.verifier = TokenVerifier(
         keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
         issuer=settings.issuer,

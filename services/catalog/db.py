@@ -16,6 +16,7 @@ class Base(DeclarativeBase):
 
 def load_metadata() -> MetaData:
     """The catalog service's full metadata, with every table module imported."""
+    from services.catalog import outbox as _outbox  # noqa: F401
     from services.catalog.themes import tables as _themes  # noqa: F401
 
     return Base.metadata

@@ -14,11 +14,13 @@ from services.exchange.config import ExchangeSettings
 from services.exchange.identity import service as identity
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.identity.passwords import Passwords
+from services.exchange.outbox import outbox
 from services.shared.app import install_common, readiness
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
 from services.shared.migrations import head_revision
+from services.shared.outbox import Outbox, ledger_keyring
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,8 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.outbox = Outbox(outbox, source="exchange",
+                              keys=ledger_keyring(settings.key_dir, "exchange"))
     app.state.issuer = issuer
     app.state.passwords = passwords
     app.state.verifier = TokenVerifier(

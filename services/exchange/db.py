@@ -15,7 +15,8 @@ class Base(DeclarativeBase):
 
 
 def load_metadata() -> MetaData:
-    """The exchange's full metadata, with every table module imported."""
+    """The exchange service's full metadata, with every table module imported."""
+    from services.exchange import outbox as _outbox  # noqa: F401
     from services.exchange.identity import tables as _identity  # noqa: F401
 
     return Base.metadata

@@ -15,6 +15,7 @@ from services.shared.auth import CurrentPrincipal
 from services.shared.database import Database
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
+from services.shared.outbox import Outbox
 from services.shared.problems import PROBLEM_JSON, install_problem_handlers
 
 
@@ -90,3 +91,11 @@ def whoami_router() -> APIRouter:
         }
 
     return router
+
+
+def _outbox(request: Request) -> Outbox:
+    outbox: Outbox = request.app.state.outbox
+    return outbox
+
+
+OutboxDep = Annotated[Outbox, Depends(_outbox)]
