@@ -9,10 +9,13 @@ from fastapi import FastAPI
 
 from services.audit.api import include_routes
 from services.audit.config import AuditSettings
+from services.audit.ledger.ingest import SourceKeys
+from services.audit.ledger.sequencer import Sequencer
 from services.shared.app import install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
+from services.shared.keyring import KeyRing
 
 DESCRIPTION = """\
 The audit ledger: signed entries in a hash chain and an RFC 9162 Merkle log, signed
@@ -27,16 +30,30 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     """Build the audit app from settings (read from the environment by default)."""
     settings = settings or AuditSettings()
     db = Database(settings.database_url)
+    ledger_keys = KeyRing(settings.key_dir / "audit-ledger", "EdDSA")
+    ledger_keys.ensure()
+    sequencer = Sequencer(
+        db,
+        ledger_keys,
+        checkpoint_every=settings.checkpoint_every,
+        checkpoint_interval=settings.checkpoint_interval_seconds,
+        max_batch=settings.max_batch,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sequencer.start()
         yield
+        sequencer.stop()
         db.dispose()
 
     app = FastAPI(title="dataex audit", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
+    app.state.ledger_keys = ledger_keys
+    app.state.sequencer = sequencer
+    app.state.source_keys = SourceKeys()
     app.state.verifier = TokenVerifier(
         keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
         issuer=settings.issuer,

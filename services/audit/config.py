@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.shared.settings import AUDIENCES, ServiceSettings
@@ -16,3 +17,10 @@ class AuditSettings(ServiceSettings):
     database_url: str = "sqlite:///./var/audit.db"
     audience: str = AUDIENCES["audit"]
     client_id: str = "audit"
+
+    checkpoint_every: int = Field(default=1000, ge=1,
+                                  description="sign a checkpoint after this many new entries")
+    checkpoint_interval_seconds: float = Field(
+        default=10.0, gt=0, description="or after this long, when the log has grown"
+    )
+    max_batch: int = Field(default=5000, ge=1, description="entries per group commit")

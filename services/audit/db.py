@@ -16,4 +16,6 @@ class Base(DeclarativeBase):
 
 def load_metadata() -> MetaData:
     """The audit service's full metadata, with every table module imported."""
+    from services.audit.ledger import tables as _ledger  # noqa: F401
+
     return Base.metadata

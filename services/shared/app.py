@@ -66,12 +66,17 @@ def install_common(app: FastAPI, *, service: str, db: Database) -> None:
 
 def _request_session(request: Request) -> Iterator[Session]:
     db: Database = request.app.state.db
+    if request.method in ("GET", "HEAD"):
+        with db.reading() as session:
+            yield session
+        return
     with db.transaction() as session:
         yield session
 
 
 # One transaction per request, committed before the response is sent (scope="function"),
-# so a client never sees a success whose changes were not durably committed.
+# so a client never sees a success whose changes were not durably committed. Reads
+# (GET, HEAD) get a read-only session that never holds SQLite's write lock.
 SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
 
 
@@ -99,3 +104,13 @@ def _outbox(request: Request) -> Outbox:
 
 
 OutboxDep = Annotated[Outbox, Depends(_outbox)]
+
+
+def _write_session(request: Request) -> Iterator[Session]:
+    db: Database = request.app.state.db
+    with db.transaction() as session:
+        yield session
+
+
+# For the few reads that also write (a download recorded in the outbox, say).
+WriteSessionDep = Annotated[Session, Depends(_write_session, scope="function")]

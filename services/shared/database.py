@@ -30,7 +30,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str, *, writer: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event issue BEGIN itself (see below).
@@ -46,12 +46,18 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     def _on_begin(conn: Any) -> None:
         # A deferred transaction that later writes can fail at once with "database is
         # locked" when another writer got there first; taking the write lock up front
-        # makes writers queue on the busy timeout instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # makes writers queue on the busy timeout instead. Readers (WAL) need no lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
-def create_db_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
-    """An engine for ``url`` set up for this project's needs on SQLite or PostgreSQL."""
+def create_db_engine(
+    url: str, *, pool_size: int = 10, echo: bool = False, writer: bool = True
+) -> Engine:
+    """An engine for ``url`` set up for this project's needs on SQLite or PostgreSQL.
+
+    On SQLite a ``writer=False`` engine starts read transactions without taking the
+    write lock.
+    """
     url = normalise_url(url)
     if is_sqlite(url):
         engine = create_engine(
@@ -59,7 +65,7 @@ def create_db_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> En
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
         )
-        _configure_sqlite(engine, synchronous="FULL")
+        _configure_sqlite(engine, synchronous="FULL", writer=writer)
         return engine
     return create_engine(
         url,
@@ -77,6 +83,11 @@ class Database:
         self.url = normalise_url(url)
         self.engine = create_db_engine(self.url, pool_size=pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if is_sqlite(self.url):
+            self.read_engine = create_db_engine(self.url, pool_size=pool_size, writer=False)
+        else:
+            self.read_engine = self.engine
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -91,6 +102,18 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only; it never blocks writers (and rolls back at the end)."""
+        session = self.read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.shared.canonical import NotCanonicalisable, canonical_json
 
@@ -28,3 +31,26 @@ def test_safe_integers_and_big_numbers_as_strings() -> None:
     assert canonical_json({"n": 2**53 - 1, "big": str(2**64)}) == (
         b'{"big":"18446744073709551616","n":9007199254740991}'
     )
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+                      children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_fast_path_equals_the_reference_serializer(value: object) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+@given(st.dictionaries(st.sampled_from(["\ue000", "\U0001f600", "a", "\uffff", "é"]),
+                       st.integers(0, 9), min_size=2))
+def test_keys_outside_ascii_sort_by_utf16_code_units(value: dict[str, int]) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)

@@ -1,0 +1,1 @@
+"""The audit ledger: entries, the Merkle log over them, and signed checkpoints."""

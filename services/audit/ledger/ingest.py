@@ -1,0 +1,149 @@
+"""Checks an entry must pass before it reaches the sequencer.
+
+A service may append only its own events, signed with a key it registered; the record
+must have a canonical form, a valid RFC 3339 time, and no personal information in its
+payload (ids and hashes only).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from sqlalchemy.orm import Session
+
+from services.audit.ledger import repository
+from services.audit.ledger.sequencer import Candidate
+from services.audit.ledger.tables import SourceKey
+from services.shared.auth import Principal
+from services.shared.canonical import NotCanonicalisable
+from services.shared.events import EventRecord, signature_valid
+from services.shared.keyring import jwk_thumbprint, public_key_from_jwk
+from services.shared.orm import utcnow
+from services.shared.problems import Forbidden, InvalidInput
+
+# What must never be in a ledger payload: resident ID numbers, mobile numbers, e-mail.
+_PERSONAL = (
+    ("resident ID number", re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")),
+    ("mobile number", re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")),
+    ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+)
+
+
+def _personal_information(value: Any, path: str = "payload") -> str | None:
+    if isinstance(value, str):
+        for label, pattern in _PERSONAL:
+            if pattern.search(value):
+                return f"{path} looks like a {label}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _personal_information(item, f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _personal_information(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+class SourceKeys:
+    """Registered source keys, cached in memory (keys are never changed, only added)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[str, ed25519.Ed25519PublicKey]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, kid: str) -> tuple[str, ed25519.Ed25519PublicKey] | None:
+        """The source and public key with id ``kid``."""
+        with self._lock:
+            cached = self._keys.get(kid)
+        if cached is not None:
+            return cached
+        row = repository.source_key(session, kid)
+        if row is None:
+            return None
+        import json
+
+        key = public_key_from_jwk(json.loads(row.jwk))
+        if not isinstance(key, ed25519.Ed25519PublicKey):
+            return None
+        with self._lock:
+            self._keys[kid] = (row.source, key)
+        return row.source, key
+
+
+def register_source_key(session: Session, jwk: dict[str, Any], actor: Principal) -> SourceKey:
+    """Register the calling service's Ed25519 public key (idempotent)."""
+    import json
+
+    if not actor.is_service:
+        raise Forbidden("only dataex services register source keys", slug="service-only")
+    try:
+        public_key_from_jwk(jwk)
+        kid = jwk_thumbprint(jwk)
+    except (KeyError, ValueError) as exc:
+        raise InvalidInput(f"jwk: {exc}", slug="invalid-key") from exc
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+        raise InvalidInput("jwk: ledger events are signed with Ed25519 keys", slug="invalid-key")
+    if jwk.get("kid", kid) != kid:
+        raise InvalidInput("jwk: kid is not the key's RFC 7638 thumbprint", slug="invalid-key")
+    existing = repository.source_key(session, kid)
+    if existing is not None:
+        if existing.source != actor.subject:
+            raise Forbidden("this key is registered to another source", slug="key-taken")
+        return existing
+    row = SourceKey(
+        kid=kid,
+        source=actor.subject,
+        jwk=json.dumps({"kty": "OKP", "crv": "Ed25519", "x": jwk["x"], "kid": kid}),
+        registered_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def verify_entries(
+    session: Session, keys: SourceKeys, entries: list[dict[str, Any]], actor: Principal
+) -> list[Candidate]:
+    """Verify each submitted entry; raise naming the first that fails."""
+    candidates = []
+    for index, entry in enumerate(entries):
+        where = f"entries[{index}]"
+        try:
+            record = EventRecord.from_dict(entry["record"])
+            text = record.canonical().decode()
+            datetime.fromisoformat(record.occurred_at)
+        except (KeyError, TypeError, ValueError, NotCanonicalisable) as exc:
+            raise InvalidInput(f"{where}.record: {exc}", slug="invalid-record") from exc
+        if record.source != actor.subject:
+            raise Forbidden(
+                f"{where}: {actor.subject} may not append events of source {record.source}",
+                slug="foreign-source",
+            )
+        personal = _personal_information(record.payload)
+        if personal:
+            raise InvalidInput(f"{where}.record: {personal}; payloads carry ids and hashes only",
+                               slug="personal-information")
+        kid = entry.get("kid")
+        signature = entry.get("signature")
+        if not isinstance(kid, str) or not isinstance(signature, str):
+            raise InvalidInput(f"{where}: kid and signature are required", slug="invalid-record")
+        known = keys.get(session, kid)
+        if known is None:
+            raise InvalidInput(f"{where}: unknown key {kid}; register it first",
+                               slug="unknown-key", kid=kid)
+        source, public_key = known
+        if source != record.source:
+            raise InvalidInput(f"{where}: key {kid} belongs to {source}", slug="foreign-key")
+        if not signature_valid(public_key, text.encode(), signature):
+            raise InvalidInput(f"{where}: signature does not verify", slug="bad-signature",
+                               event_id=record.event_id)
+        candidates.append(Candidate(record, text, kid, signature))
+    return candidates

@@ -1,0 +1,318 @@
+"""The sequencer: the one place where entries get their sequence numbers.
+
+Request threads hand verified entries to :meth:`Sequencer.append` and wait. One thread
+per process takes everything queued at that moment and integrates it in a single
+transaction (group commit): it locks the state row, drops entries the log already has
+(same event id and content; other content is a conflict), seals the rest onto the
+hash chain, stores the new Merkle nodes from the tree's right edge, signs a checkpoint
+when one is due, and commits before any waiting request is answered. The state-row
+lock makes appends from several audit processes form one dense chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from services.audit.ledger import repository
+from services.audit.ledger.checkpoint import Checkpoint
+from services.audit.ledger.entry import seal
+from services.audit.ledger.merkle import (
+    Frontier,
+    check_consistency,
+    consistency_proof,
+    root_from_frontier,
+)
+from services.audit.ledger.tables import CheckpointRow
+from services.shared.database import Database
+from services.shared.events import EventRecord, rfc3339
+from services.shared.keyring import KeyRing
+from services.shared.orm import utcnow
+from services.shared.problems import Conflict, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A verified entry waiting for its sequence number."""
+
+    record: EventRecord
+    record_text: str
+    kid: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """Where an event is in the log, and whether this request put it there."""
+
+    event_id: str
+    seq: int
+    entry_hash: str
+    created: bool
+
+
+@dataclass
+class _Submission:
+    candidates: list[Candidate]
+    checkpoint: bool = False
+    future: Future[list[AppendResult]] = field(default_factory=Future)
+
+
+class _EventConflict(Exception):
+    def __init__(self, event_id: str) -> None:
+        super().__init__(event_id)
+        self.event_id = event_id
+
+
+class Sequencer:
+    """Integrates entries into the log in batches, one transaction per batch."""
+
+    def __init__(
+        self,
+        db: Database,
+        ledger_keys: KeyRing,
+        *,
+        checkpoint_every: int = 1000,
+        checkpoint_interval: float = 10.0,
+        max_batch: int = 5000,
+    ) -> None:
+        self.db = db
+        self.ledger_keys = ledger_keys
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
+        self.max_batch = max_batch
+        self._queue: queue.Queue[_Submission | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._last_checkpoint_check = time.monotonic()
+
+    def start(self) -> None:
+        """Start the sequencing thread."""
+        if self._thread is None:
+            self.ledger_keys.ensure()
+            self._thread = threading.Thread(target=self._run, name="sequencer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Finish what is queued, then stop."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def append(self, candidates: list[Candidate], *, timeout: float = 30.0) -> list[AppendResult]:
+        """Append entries atomically and durably; returns each one's place in the log."""
+        return self._submit(_Submission(candidates), timeout)
+
+    def checkpoint_now(self, *, timeout: float = 30.0) -> None:
+        """Sign a checkpoint of the current tree if it has grown since the last one."""
+        self._submit(_Submission([], checkpoint=True), timeout)
+
+    def _submit(self, submission: _Submission, timeout: float) -> list[AppendResult]:
+        if self._thread is None:
+            raise ServiceUnavailable("the ledger is not accepting entries", slug="not-started")
+        self._queue.put(submission)
+        try:
+            return submission.future.result(timeout)
+        except _EventConflict as exc:
+            raise Conflict(
+                f"event {exc.event_id} is already in the ledger with other content",
+                slug="event-conflict",
+                event_id=exc.event_id,
+            ) from exc
+        except TimeoutError as exc:
+            raise ServiceUnavailable("the ledger did not answer in time") from exc
+
+    # --- the sequencing thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            try:
+                first = self._queue.get(timeout=max(self.checkpoint_interval / 4, 0.05))
+            except queue.Empty:
+                self._maybe_timed_checkpoint()
+                continue
+            if first is None:
+                break
+            batch = [first]
+            size = len(first.candidates)
+            while size < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                batch.append(more)
+                size += len(more.candidates)
+            self._integrate(batch)
+            self._maybe_timed_checkpoint()
+
+    def _integrate(self, batch: list[_Submission]) -> None:
+        outcomes: list[list[AppendResult] | BaseException] = []
+        try:
+            with self.db.transaction() as session:
+                outcomes = self._integrate_in(session, batch)
+        except Exception as exc:  # the whole transaction failed: nothing was appended
+            log.exception("ledger batch failed")
+            failure = ServiceUnavailable(
+                f"the ledger could not store entries: {type(exc).__name__}"
+            )
+            for submission in batch:
+                submission.future.set_exception(failure)
+            return
+        for submission, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                submission.future.set_exception(outcome)
+            else:
+                submission.future.set_result(outcome)
+
+    def _integrate_in(
+        self, session: Session, batch: list[_Submission]
+    ) -> list[list[AppendResult] | BaseException]:
+        state = repository.lock_state(session)
+        frontier = repository.frontier_of(state)
+        head = state.head_hash
+        existing = repository.existing_entries(
+            session, [c.record.event_id for s in batch for c in s.candidates]
+        )
+        known: dict[str, tuple[str, int, str]] = {
+            e: (r.record, r.seq, r.entry_hash) for e, r in existing.items()
+        }
+        recorded_at = rfc3339(utcnow())
+        rows: list[dict[str, object]] = []
+        nodes = []
+        outcomes: list[list[AppendResult] | BaseException] = []
+        want_checkpoint = False
+        for submission in batch:
+            want_checkpoint = want_checkpoint or submission.checkpoint
+            results: list[AppendResult] = []
+            staged: list[dict[str, object]] = []
+            leaves: list[bytes] = []
+            local: dict[str, tuple[str, int, str]] = {}
+            sub_head = head
+            try:
+                for c in submission.candidates:
+                    event_id = c.record.event_id
+                    prior = local.get(event_id) or known.get(event_id)
+                    if prior is not None:
+                        if prior[0] != c.record_text:
+                            raise _EventConflict(event_id)
+                        results.append(AppendResult(event_id, prior[1], prior[2], False))
+                        continue
+                    seq = frontier.size + len(leaves)
+                    sealed = seal(
+                        seq=seq, record=c.record.to_dict(), kid=c.kid, signature=c.signature,
+                        recorded_at=recorded_at, prev_hash=sub_head,
+                    )
+                    sub_head = sealed.entry_hash
+                    leaves.append(sealed.leaf)
+                    local[event_id] = (c.record_text, seq, sealed.entry_hash)
+                    staged.append(_row(c, sealed.entry_hash, sealed.leaf.hex(), seq,
+                                       recorded_at, sealed.body["prev_hash"]))
+                    results.append(AppendResult(event_id, seq, sealed.entry_hash, True))
+            except _EventConflict as conflict:
+                outcomes.append(conflict)
+                continue
+            appended = frontier.append(leaves)
+            frontier = appended.frontier
+            nodes.extend(appended.nodes)
+            rows.extend(staged)
+            known.update(local)
+            head = sub_head
+            outcomes.append(results)
+        repository.insert_entries(session, rows)
+        repository.insert_nodes(session, nodes)
+        repository.save_state(session, tree_size=frontier.size, head_hash=head, frontier=frontier)
+        last = repository.latest_checkpoint(session)
+        grown = frontier.size - (last.tree_size if last else 0)
+        if grown > 0 and (want_checkpoint or grown >= self.checkpoint_every):
+            self._sign_checkpoint(session, frontier, last)
+        return outcomes
+
+    def _maybe_timed_checkpoint(self) -> None:
+        now = time.monotonic()
+        if now - self._last_checkpoint_check < self.checkpoint_interval:
+            return
+        self._last_checkpoint_check = now
+        try:
+            with self.db.transaction() as session:
+                state = repository.lock_state(session)
+                last = repository.latest_checkpoint(session)
+                if state.tree_size == (last.tree_size if last else 0):
+                    return
+                if last is not None:
+                    age = utcnow() - datetime.fromisoformat(last.timestamp)
+                    if age < timedelta(seconds=self.checkpoint_interval):
+                        return
+                self._sign_checkpoint(session, repository.frontier_of(state), last)
+        except Exception:
+            log.exception("timed checkpoint failed")
+
+    def _sign_checkpoint(
+        self, session: Session, frontier: Frontier, last: CheckpointRow | None
+    ) -> None:
+        root = root_from_frontier(frontier)
+        path: list[bytes] = []
+        if last is not None:
+            # Prove, before signing, that the new tree extends the last signed one.
+            path = consistency_proof(repository.SessionNodeReader(session), last.tree_size,
+                                     frontier.size)
+            check_consistency(last.tree_size, frontier.size, bytes.fromhex(last.root_hash),
+                              root, path)
+        moment = utcnow()
+        if last is not None:
+            moment = max(moment, datetime.fromisoformat(last.timestamp) + timedelta(microseconds=1))
+        checkpoint = Checkpoint(tree_size=frontier.size, root_hash=root.hex(),
+                                timestamp=rfc3339(moment))
+        key = self.ledger_keys.active()
+        session.execute(
+            insert(CheckpointRow).values(
+                tree_size=checkpoint.tree_size,
+                root_hash=checkpoint.root_hash,
+                timestamp=checkpoint.timestamp,
+                kid=key.kid,
+                signature=checkpoint.sign(key),
+                previous_size=last.tree_size if last else None,
+                consistency_path=_json_hex(path),
+                created_at=utcnow(),
+            )
+        )
+
+
+def _json_hex(path: list[bytes]) -> str:
+    import json
+
+    return json.dumps([h.hex() for h in path])
+
+
+def _row(
+    c: Candidate, entry_hash: str, leaf_hex: str, seq: int, recorded_at: str, prev_hash: object
+) -> dict[str, object]:
+    return {
+        "seq": seq,
+        "event_id": c.record.event_id,
+        "type": c.record.type,
+        "source": c.record.source,
+        "actor": c.record.actor,
+        "subject": c.record.subject,
+        "occurred_at": datetime.fromisoformat(c.record.occurred_at),
+        "recorded_at": recorded_at,
+        "record": c.record_text,
+        "kid": c.kid,
+        "signature": c.signature,
+        "prev_hash": prev_hash,
+        "entry_hash": entry_hash,
+        "leaf_hash": leaf_hex,
+    }
