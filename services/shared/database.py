@@ -104,12 +104,12 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only; it never blocks writers (and rolls back at the end)."""
+        """A session for reads only; it never blocks writers. Objects read stay usable
+        after the block (closing ends the transaction without expiring them)."""
         session = self.read_sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:
