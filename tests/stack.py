@@ -25,7 +25,11 @@ from services.shared.jwks import RemoteKeySource
 
 ISSUER = "http://exchange.test"
 OPERATOR = ("operator", "operator-test-password")
-SERVICE_SECRETS = {"catalog": "catalog-test-secret", "audit": "audit-test-secret"}
+SERVICE_SECRETS = {
+    "catalog": "catalog-test-secret",
+    "exchange": "exchange-test-secret",
+    "audit": "audit-test-secret",
+}
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
 
 

@@ -9,8 +9,10 @@ from services.exchange.config import ExchangeSettings
 from services.exchange.identity import repository
 from services.exchange.identity import service as identity
 from services.exchange.identity.passwords import Passwords
+from services.exchange.outbox import outbox as exchange_outbox
 from services.shared.auth import Principal
 from services.shared.database import Database
+from services.shared.outbox import Outbox, ledger_keyring
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ _SEEDER = Principal(subject="seed", kind="user", org=None, roles=frozenset({"ope
 def seed_exchange(settings: ExchangeSettings) -> list[str]:
     """Create the demo organisations and users that are missing; returns what was made."""
     db = Database(settings.database_url)
+    outbox = Outbox(exchange_outbox, source="exchange",
+                    keys=ledger_keyring(settings.key_dir, "exchange"))
     passwords = Passwords(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,
@@ -58,8 +62,9 @@ def seed_exchange(settings: ExchangeSettings) -> list[str]:
                 if repository.organization_by_credit_code(session, account.credit_code):
                     continue
                 identity.register_organization(
-                    session, passwords, name=account.org_name, credit_code=account.credit_code,
-                    roles=account.roles, admin_username=account.username,
+                    session, passwords, outbox, name=account.org_name,
+                    credit_code=account.credit_code, roles=account.roles,
+                    admin_username=account.username,
                     admin_password=account.password, actor=_SEEDER,
                 )
                 created.append(account.org_name)

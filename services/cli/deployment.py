@@ -39,17 +39,19 @@ class LocalDeployment:
         return f"sqlite:///{(self.var_dir / f'{service}.db').resolve()}"
 
     def service_secrets(self) -> dict[str, str]:
-        """The catalog's and audit's client secrets, created on first use."""
+        """Each service's client secret, created on first use (owner-readable only)."""
         path = self.var_dir / "service-secrets.json"
-        if path.exists():
-            stored: dict[str, str] = json.loads(path.read_text())
-            return stored
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        values = {name: secrets.token_urlsafe(32) for name in ("catalog", "audit")}
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(values, f)
-        return values
+        stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        missing = [name for name in SERVICE_PORTS if name not in stored]
+        if missing:
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            stored.update({name: secrets.token_urlsafe(32) for name in missing})
+            tmp = path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(stored, f)
+            os.replace(tmp, path)
+        return stored
 
     def environment(self) -> dict[str, str]:
         """Environment variables configuring all three services for this deployment."""

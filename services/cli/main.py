@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -84,6 +85,23 @@ def serve(service: str) -> None:
 
 
 @app.command()
+def relay() -> None:
+    """Deliver the catalog's and exchange's ledger events to the audit service until
+    stopped (settings from the environment)."""
+    import signal
+    import threading
+
+    from services.cli.relay import all_relays, run_relays
+    from services.shared.logs import configure_logging
+
+    configure_logging("relay")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    run_relays(all_relays(), stop)
+
+
+@app.command()
 def up(
     var_dir: Annotated[Path, typer.Option(help="where databases and keys live")] = Path("var"),
     seed_demo: Annotated[bool, typer.Option("--seed/--no-seed", help="load demo data")] = True,
@@ -105,6 +123,7 @@ def up(
         if not_ready:
             console.print(f"[red]not ready:[/] {', '.join(not_ready)}")
             raise typer.Exit(1)
+        supervisor.start("relay", [sys.executable, "-m", "services.cli.main", "relay"], env)
         _print_welcome(deployment, env["DATAEX_BOOTSTRAP_OPERATOR"], seed_demo)
         while not supervisor.exited():
             time.sleep(0.5)

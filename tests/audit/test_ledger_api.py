@@ -105,7 +105,7 @@ class TestAppend:
 
     @pytest.mark.parametrize(
         "payload",
-        [{"buyer": "110105199001011234"}, {"phone": "13800138000"}, {"mail": "a.b@example.cn"}],
+        [{"buyer": "11010519491231002X"}, {"phone": "13800138000"}, {"mail": "a.b@example.cn"}],
     )
     def test_personal_information_never_enters_the_ledger(
         self, emitter: Emitter, payload: dict[str, str]

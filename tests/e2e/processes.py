@@ -16,7 +16,11 @@ import httpx
 from services.shared.migrations import SERVICES
 
 OPERATOR = ("operator", "operator-e2e-password")
-SERVICE_SECRETS = {"catalog": "catalog-e2e-secret", "audit": "audit-e2e-secret"}
+SERVICE_SECRETS = {
+    "catalog": "catalog-e2e-secret",
+    "exchange": "exchange-e2e-secret",
+    "audit": "audit-e2e-secret",
+}
 
 
 def free_port() -> int:

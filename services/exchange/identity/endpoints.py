@@ -19,7 +19,7 @@ from services.exchange.identity.schemas import (
     TokenResponse,
     UserOut,
 )
-from services.shared.app import SessionDep
+from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
 from services.shared.settings import AUDIENCES
@@ -113,12 +113,13 @@ def jwks(response: Response, issuer: IssuerDep) -> dict[str, Any]:
 )
 def register_organization(
     body: OrganizationCreate, session: SessionDep, passwords: PasswordsDep,
-    actor: OptionalPrincipal,
+    outbox: OutboxDep, actor: OptionalPrincipal,
 ) -> Any:
     """Apply for membership; an operator's registration is active at once."""
     return service.register_organization(
         session,
         passwords,
+        outbox,
         name=body.name,
         credit_code=body.credit_code,
         roles=body.roles,
@@ -166,11 +167,13 @@ def get_organization(org_id: str, session: SessionDep, actor: CurrentPrincipal) 
     summary="Approve a pending organisation (operators)",
 )
 def approve_organization(
-    org_id: str, session: SessionDep, actor: Operator, body: Decision | None = None
+    org_id: str, session: SessionDep, outbox: OutboxDep, actor: Operator,
+    body: Decision | None = None,
 ) -> Any:
     """pending → active."""
     return service.decide_membership(
-        session, org_id=org_id, approve=True, reason=body.reason if body else "", actor=actor
+        session, outbox, org_id=org_id, approve=True, reason=body.reason if body else "",
+        actor=actor,
     )
 
 
@@ -180,10 +183,12 @@ def approve_organization(
     tags=["identity"],
     summary="Reject a pending organisation, with a reason (operators)",
 )
-def reject_organization(org_id: str, body: Decision, session: SessionDep, actor: Operator) -> Any:
+def reject_organization(
+    org_id: str, body: Decision, session: SessionDep, outbox: OutboxDep, actor: Operator
+) -> Any:
     """pending → rejected."""
     return service.decide_membership(
-        session, org_id=org_id, approve=False, reason=body.reason, actor=actor
+        session, outbox, org_id=org_id, approve=False, reason=body.reason, actor=actor
     )
 
 
@@ -213,9 +218,11 @@ def me(session: SessionDep, actor: CurrentPrincipal) -> Me:
     tags=["identity"],
     summary="Create an API key for machine clients (the secret is shown once)",
 )
-def create_api_key(body: ApiKeyCreate, session: SessionDep, actor: CurrentPrincipal) -> Any:
+def create_api_key(
+    body: ApiKeyCreate, session: SessionDep, outbox: OutboxDep, actor: CurrentPrincipal
+) -> Any:
     """A client id and secret for the client-credentials grant."""
-    key, secret = service.create_api_key(session, name=body.name, actor=actor)
+    key, secret = service.create_api_key(session, outbox, name=body.name, actor=actor)
     return ApiKeyCreated(
         id=key.id, name=key.name, created_at=key.created_at, revoked_at=None,
         last_used_at=None, client_secret=secret,
@@ -237,9 +244,11 @@ def list_api_keys(session: SessionDep, actor: CurrentPrincipal) -> Any:
     "/api-keys/{client_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["identity"],
     summary="Revoke an API key",
 )
-def revoke_api_key(client_id: str, session: SessionDep, actor: CurrentPrincipal) -> Response:
+def revoke_api_key(
+    client_id: str, session: SessionDep, outbox: OutboxDep, actor: CurrentPrincipal
+) -> Response:
     """The key stops getting tokens at once."""
-    service.revoke_api_key(session, client_id=client_id, actor=actor)
+    service.revoke_api_key(session, outbox, client_id=client_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

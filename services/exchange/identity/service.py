@@ -29,8 +29,10 @@ from services.exchange.identity.tables import (
     User,
 )
 from services.shared.auth import Principal
+from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 
 PRIVILEGED_ROLES = frozenset({"operator", "regulator"})
@@ -49,6 +51,7 @@ class Member:
 def register_organization(
     session: Session,
     passwords: Passwords,
+    outbox: Outbox,
     *,
     name: str,
     credit_code: str,
@@ -100,11 +103,20 @@ def register_organization(
         session.flush()
     except IntegrityError as exc:  # a concurrent registration won the race
         raise Conflict("credit code or username already registered", slug="duplicate") from exc
+    outbox.record(
+        session,
+        type="organization.registered",
+        actor=actor.subject if actor else "anonymous",
+        subject=org.id,
+        payload={"org_id": org.id, "credit_code": org.credit_code, "roles": org.roles,
+                 "status": org.status, "name_sha256": canonical_sha256(org.name)},
+    )
     return org
 
 
 def decide_membership(
-    session: Session, *, org_id: str, approve: bool, reason: str, actor: Principal
+    session: Session, outbox: Outbox, *, org_id: str, approve: bool, reason: str,
+    actor: Principal,
 ) -> Organization:
     """Approve or reject a pending organisation (operators only)."""
     org = repository.organization(session, org_id, for_update=True)
@@ -121,6 +133,14 @@ def decide_membership(
     org.decided_at = utcnow()
     org.decided_by = actor.subject
     org.decision_reason = reason.strip() or None
+    outbox.record(
+        session,
+        type="organization.approved" if approve else "organization.rejected",
+        actor=actor.subject,
+        subject=org.id,
+        payload={"org_id": org.id, "status": org.status,
+                 "reason_sha256": canonical_sha256(org.decision_reason or "")},
+    )
     return org
 
 
@@ -187,7 +207,9 @@ def authenticate_service(
     return client
 
 
-def create_api_key(session: Session, *, name: str, actor: Principal) -> tuple[ApiKey, str]:
+def create_api_key(
+    session: Session, outbox: Outbox, *, name: str, actor: Principal
+) -> tuple[ApiKey, str]:
     """A new API key for the caller's organisation, with its secret (shown once)."""
     if actor.kind != "user" or actor.org is None:
         raise Forbidden("API keys are created by signed-in users", slug="users-only")
@@ -202,16 +224,22 @@ def create_api_key(session: Session, *, name: str, actor: Principal) -> tuple[Ap
     )
     session.add(key)
     session.flush()
+    outbox.record(session, type="api_key.created", actor=actor.subject, subject=key.id,
+                  payload={"client_id": key.id, "org_id": key.org_id})
     return key, secret
 
 
-def revoke_api_key(session: Session, *, client_id: str, actor: Principal) -> ApiKey:
+def revoke_api_key(
+    session: Session, outbox: Outbox, *, client_id: str, actor: Principal
+) -> ApiKey:
     """Revoke one of the caller's organisation's API keys."""
     key = repository.api_key(session, client_id)
     if key is None or key.org_id != actor.org:
         raise NotFound(f"no API key {client_id}")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        outbox.record(session, type="api_key.revoked", actor=actor.subject, subject=key.id,
+                      payload={"client_id": key.id, "org_id": key.org_id})
     return key
 
 
