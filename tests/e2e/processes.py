@@ -67,23 +67,28 @@ class ServiceProcesses:
         env["DATAEX_EXCHANGE_ARGON2_PARALLELISM"] = "1"
         return env
 
-    def start(self, service: str) -> None:
-        log = open(self.var_dir / f"{service}.log", "ab")  # noqa: SIM115 - owned by the child
-        self.procs[service] = subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "serve", service],
-            env=self.environment(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    def start(self, service: str, *, name: str | None = None, port: int | None = None,
+              command: str = "serve", extra_env: dict[str, str] | None = None) -> None:
+        """Start ``dataex serve SERVICE`` (or ``dataex relay``) as child ``name``."""
+        name = name or service
+        env = {**self.environment(), **(extra_env or {})}
+        if port is not None:
+            self.ports[name] = port
+            env[f"DATAEX_{service.upper()}_PORT"] = str(port)
+        log = open(self.var_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        argv = [sys.executable, "-m", "services.cli.main", command]
+        if command == "serve":
+            argv.append(service)
+        self.procs[name] = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_all(self) -> None:
         for service in ("exchange", "catalog", "audit"):
             self.start(service)
         self.wait_ready(*SERVICES)
 
-    def wait_ready(self, *services: str, timeout: float = 60.0) -> None:
+    def wait_ready(self, *names: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
-        for service in services:
+        for service in names:
             while True:
                 proc = self.procs[service]
                 if proc.poll() is not None:
