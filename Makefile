@@ -26,7 +26,8 @@ test: install lint
 	$(BIN)/python -m tests.run_all
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench $(NAME)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -78,6 +78,7 @@ def serve(service: str) -> None:
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=5,

@@ -7,6 +7,9 @@ the exchange's keys; the dependencies below turn the ``Authorization`` header in
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -43,17 +46,43 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies tokens for one audience against the issuer's keys."""
+    """Verifies tokens for one audience against the issuer's keys.
 
-    def __init__(self, *, keys: KeyLookup, issuer: str, audience: str) -> None:
+    A service sends the same token with every call until it expires, and an ECDSA
+    verification costs far more than the rest of a small request, so verified tokens
+    are remembered (by their exact bytes) until they expire; their key must still be
+    published for a remembered token to be accepted.
+    """
+
+    def __init__(
+        self, *, keys: KeyLookup, issuer: str, audience: str, cache_size: int = 4096
+    ) -> None:
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
+        self.cache_size = cache_size
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _claims(self, token: str) -> dict[str, Any]:
+        with self._lock:
+            claims = self._verified.get(token)
+            if claims is not None:
+                self._verified.move_to_end(token)
+        if claims is not None and claims["exp"] > time.time() and self.keys(claims["kid"]):
+            return claims
+        claims = verify_token(token, keys=self.keys, issuer=self.issuer, audience=self.audience)
+        if isinstance(claims.get("exp"), int) and isinstance(claims.get("kid"), str):
+            with self._lock:
+                self._verified[token] = claims
+                while len(self._verified) > self.cache_size:
+                    self._verified.popitem(last=False)
+        return claims
 
     def principal(self, token: str) -> Principal:
         """The principal the token speaks for; :class:`Unauthorized` if it does not verify."""
         try:
-            claims = verify_token(token, keys=self.keys, issuer=self.issuer, audience=self.audience)
+            claims = self._claims(token)
         except InvalidToken as exc:
             raise Unauthorized(str(exc), slug="invalid-token") from exc
         roles = claims.get("roles", [])

@@ -25,6 +25,7 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=1, ge=1, le=64, description="server processes")
     database_url: str = "sqlite:///./var/service.db"
     var_dir: Path = Path("./var")
     log_level: str = "INFO"

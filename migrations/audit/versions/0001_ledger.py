@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 05:40:51.808321
+Create Date: 2026-11-29 05:57:05.259417
 """
 
 from collections.abc import Sequence
@@ -57,6 +57,7 @@ def upgrade() -> None:
     sa.Column('tree_size', sa.BigInteger(), nullable=False),
     sa.Column('head_hash', sa.String(length=64), nullable=False),
     sa.Column('frontier', sa.Text(), nullable=False),
+    sa.Column('checkpoint_size', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_state'))
     )
     op.create_table('merkle_nodes',

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, insert, select, tuple_, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,17 +26,21 @@ STATE_ID = 1
 
 def lock_state(session: Session) -> LedgerState:
     """The sequencer's state row, locked until the transaction ends (created if absent)."""
-    dialect = session.get_bind().dialect.name
-    values = {"id": STATE_ID, "tree_size": 0, "head_hash": GENESIS_HASH, "frontier": "[]"}
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerState).values(values)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
-    state = session.scalars(
+    query = (
         select(LedgerState)
         .where(LedgerState.id == STATE_ID)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
-    return state
+    )
+    state = session.scalars(query).first()
+    if state is not None:
+        return state
+    dialect = session.get_bind().dialect.name
+    values = {"id": STATE_ID, "tree_size": 0, "head_hash": GENESIS_HASH, "frontier": "[]",
+              "checkpoint_size": 0}
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerState).values(values)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+    return session.scalars(query).one()
 
 
 def read_state(session: Session) -> LedgerState | None:
@@ -49,15 +53,18 @@ def frontier_of(state: LedgerState) -> Frontier:
     return Frontier(state.tree_size, tuple(bytes.fromhex(h) for h in json.loads(state.frontier)))
 
 
-def save_state(session: Session, *, tree_size: int, head_hash: str, frontier: Frontier) -> None:
+def save_state(
+    session: Session, *, tree_size: int, head_hash: str, frontier: Frontier, checkpoint_size: int
+) -> None:
     """Store the state after an append (the row is already locked)."""
-    session.execute(
-        update(LedgerState)
-        .where(LedgerState.id == STATE_ID)
+    session.connection().execute(
+        update(LedgerState.__table__)  # type: ignore[arg-type]
+        .where(LedgerState.__table__.c.id == STATE_ID)
         .values(
             tree_size=tree_size,
             head_hash=head_hash,
             frontier=json.dumps([h.hex() for h in frontier.hashes]),
+            checkpoint_size=checkpoint_size,
         )
     )
 
@@ -75,36 +82,52 @@ def existing_entries(session: Session, event_ids: Sequence[str]) -> dict[str, An
 
 
 def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert sealed entries in one statement."""
+    """Insert sealed entries in one statement (Core: no ORM bookkeeping on the hot path)."""
     if rows:
-        session.execute(insert(LedgerEntry), rows)
+        session.connection().execute(insert(LedgerEntry.__table__), rows)  # type: ignore[arg-type]
 
 
 def insert_nodes(session: Session, nodes: list[Node]) -> None:
     """Insert new perfect-subtree hashes in one statement."""
     if nodes:
-        session.execute(
-            insert(MerkleNode),
+        session.connection().execute(
+            insert(MerkleNode.__table__),  # type: ignore[arg-type]
             [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes],
         )
 
 
 class SessionNodeReader:
-    """Reads Merkle nodes through a session: one query per proof."""
+    """Reads Merkle nodes through a session: one query per proof.
+
+    Proofs are on a hot path and each asks for a different set of ids, so the SQL is
+    written directly (one ``(level = ? AND idx IN (...))`` term per level, which both
+    databases answer from the primary key) instead of compiling a new statement shape
+    for every proof.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        paramstyle = session.get_bind().dialect.paramstyle
+        self._mark = "?" if paramstyle == "qmark" else "%s"
 
     def get_nodes(self, ids: Sequence[NodeId]) -> Mapping[NodeId, bytes]:
         """The stored hashes of ``ids`` (missing ones are absent from the result)."""
         if not ids:
             return {}
-        rows = self.session.execute(
-            select(MerkleNode.level, MerkleNode.idx, MerkleNode.hash).where(
-                tuple_(MerkleNode.level, MerkleNode.idx).in_(list(ids))
-            )
-        ).all()
-        return {(r.level, r.idx): bytes(r.hash) for r in rows}
+        by_level: dict[int, list[int]] = {}
+        for level, index in ids:
+            by_level.setdefault(level, []).append(index)
+        terms = []
+        params: list[int] = []
+        for level, indexes in by_level.items():
+            marks = ", ".join([self._mark] * len(indexes))
+            terms.append(f"(level = {self._mark} AND idx IN ({marks}))")
+            params.append(level)
+            params.extend(indexes)
+        # Only placeholders are interpolated; every value travels as a bound parameter.
+        sql = "SELECT level, idx, hash FROM merkle_nodes WHERE " + " OR ".join(terms)  # noqa: S608
+        rows = self.session.connection().exec_driver_sql(sql, tuple(params)).all()
+        return {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
 
 
 def latest_checkpoint(session: Session) -> CheckpointRow | None:

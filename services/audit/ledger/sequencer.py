@@ -234,11 +234,13 @@ class Sequencer:
             outcomes.append(results)
         repository.insert_entries(session, rows)
         repository.insert_nodes(session, nodes)
-        repository.save_state(session, tree_size=frontier.size, head_hash=head, frontier=frontier)
-        last = repository.latest_checkpoint(session)
-        grown = frontier.size - (last.tree_size if last else 0)
+        checkpoint_size = state.checkpoint_size
+        grown = frontier.size - checkpoint_size
         if grown > 0 and (want_checkpoint or grown >= self.checkpoint_every):
-            self._sign_checkpoint(session, frontier, last)
+            self._sign_checkpoint(session, frontier, repository.latest_checkpoint(session))
+            checkpoint_size = frontier.size
+        repository.save_state(session, tree_size=frontier.size, head_hash=head,
+                              frontier=frontier, checkpoint_size=checkpoint_size)
         return outcomes
 
     def _maybe_timed_checkpoint(self) -> None:
@@ -249,14 +251,18 @@ class Sequencer:
         try:
             with self.db.transaction() as session:
                 state = repository.lock_state(session)
-                last = repository.latest_checkpoint(session)
-                if state.tree_size == (last.tree_size if last else 0):
+                if state.tree_size == state.checkpoint_size:
                     return
+                last = repository.latest_checkpoint(session)
                 if last is not None:
                     age = utcnow() - datetime.fromisoformat(last.timestamp)
                     if age < timedelta(seconds=self.checkpoint_interval):
                         return
-                self._sign_checkpoint(session, repository.frontier_of(state), last)
+                frontier = repository.frontier_of(state)
+                self._sign_checkpoint(session, frontier, last)
+                repository.save_state(session, tree_size=state.tree_size,
+                                      head_hash=state.head_hash, frontier=frontier,
+                                      checkpoint_size=state.tree_size)
         except Exception:
             log.exception("timed checkpoint failed")
 

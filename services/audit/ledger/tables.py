@@ -60,6 +60,7 @@ class LedgerState(Base):
     tree_size: Mapped[int] = mapped_column(BigInteger)
     head_hash: Mapped[str] = mapped_column(String(64))
     frontier: Mapped[str] = mapped_column(Text)
+    checkpoint_size: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class CheckpointRow(Base):

@@ -1,0 +1,168 @@
+"""Ledger append throughput over real HTTP on PostgreSQL, against the raw INSERT rate.
+
+Starts an exchange and an audit service as processes on a fresh PostgreSQL database,
+then measures, each as the median of three runs:
+
+- raw: INSERT + COMMIT per row, and executemany of 100 rows per commit, with psycopg
+  into a table shaped like ``ledger_entries`` (the machine's floor for our storage);
+- batch: 500-entry batches over HTTP from 4 clients, every source signature verified;
+- single: one entry per request from 32 concurrent clients (group commit at work).
+
+Usage: ``python -m bench ledger_append [--entries N] [--workers W]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.databases import DatabaseFactory, postgres_admin_url  # noqa: E402
+from tests.e2e.ledger_client import ServiceEmitter  # noqa: E402
+from tests.e2e.processes import ServiceProcesses  # noqa: E402
+
+ENTRY_TABLE = """
+CREATE TABLE bench_rows (
+    seq BIGINT PRIMARY KEY, event_id VARCHAR(64) UNIQUE, type VARCHAR(64),
+    source VARCHAR(32), actor VARCHAR(64), subject VARCHAR(128),
+    occurred_at TIMESTAMPTZ, recorded_at VARCHAR(32), record TEXT, kid VARCHAR(64),
+    signature VARCHAR(128), prev_hash VARCHAR(64), entry_hash VARCHAR(64),
+    leaf_hash VARCHAR(64)
+)"""
+
+
+def median_rate(runs: int, fn: Callable[[], tuple[int, float]]) -> float:
+    rates = []
+    for _ in range(runs):
+        count, seconds = fn()
+        rates.append(count / seconds)
+    return statistics.median(rates)
+
+
+def raw_row(seq: int) -> tuple[Any, ...]:
+    return (seq, secrets.token_hex(16), "dataset.accessed", "catalog", "usr_x", f"ds_{seq}",
+            "2026-11-29T00:00:00Z", "2026-11-29T00:00:00.000000Z", "x" * 400, "k" * 43,
+            "ab" * 64, "cd" * 32, "ef" * 32, "01" * 32)
+
+
+INSERT = ("INSERT INTO bench_rows VALUES "
+          "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)")
+
+
+def raw_single(url: str, n: int) -> tuple[int, float]:
+    with psycopg.connect(url) as conn:
+        conn.execute("TRUNCATE bench_rows")
+        conn.commit()
+        started = time.perf_counter()
+        for i in range(n):
+            conn.execute(INSERT, raw_row(i))
+            conn.commit()
+        return n, time.perf_counter() - started
+
+
+def raw_batched(url: str, n: int) -> tuple[int, float]:
+    with psycopg.connect(url) as conn:
+        conn.execute("TRUNCATE bench_rows")
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for start in range(0, n, 100):
+                cur.executemany(INSERT, [raw_row(i) for i in range(start, start + 100)])
+                conn.commit()
+        return n, time.perf_counter() - started
+
+
+def http_batches(procs: ServiceProcesses, emitter: ServiceEmitter, n: int) -> tuple[int, float]:
+    entries = [emitter.entry(i) for i in range(n)]
+    batches = [entries[i:i + 500] for i in range(0, n, 500)]
+    url = procs.url("audit") + "/v1/entries"
+
+    def send(batch: list[dict[str, Any]]) -> None:
+        response = httpx.post(url, json={"entries": batch}, headers=emitter.headers, timeout=60)
+        response.raise_for_status()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(send, batches))
+    return n, time.perf_counter() - started
+
+
+def http_singles(procs: ServiceProcesses, emitter: ServiceEmitter, n: int) -> tuple[int, float]:
+    entries = [emitter.entry(i) for i in range(n)]
+    url = procs.url("audit") + "/v1/entries"
+    clients = [httpx.Client(timeout=60) for _ in range(32)]
+
+    def send(i: int) -> None:
+        client = clients[i % 32]
+        for entry in entries[i::32]:
+            client.post(url, json=entry, headers=emitter.headers).raise_for_status()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(send, range(32)))
+    elapsed = time.perf_counter() - started
+    for c in clients:
+        c.close()
+    return n, elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2, help="audit server processes")
+    args = parser.parse_args()
+    os.environ["DATAEX_TEST_DB"] = "postgres"
+
+    with tempfile.TemporaryDirectory() as tmp:
+        factory = DatabaseFactory(Path(tmp))
+        try:
+            scratch = factory.empty("raw")
+            raw_url = scratch.replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(raw_url) as conn:
+                conn.execute(ENTRY_TABLE)
+            single_rate = median_rate(3, lambda: raw_single(raw_url, 2000))
+            batched_rate = median_rate(3, lambda: raw_batched(raw_url, 20000))
+
+            urls = {s: factory.migrated(s, private=True) for s in ("catalog", "exchange", "audit")}
+            procs = ServiceProcesses(var_dir=Path(tmp), database_urls=urls)
+            try:
+                procs.start("exchange")
+                procs.wait_ready("exchange")
+                procs.start("audit", extra_env={"DATAEX_AUDIT_WORKERS": str(args.workers),
+                                                "DATAEX_AUDIT_LOG_LEVEL": "WARNING"})
+                procs.wait_ready("audit")
+                emitter = ServiceEmitter(procs)
+                batch_rate = median_rate(3, lambda: http_batches(procs, emitter, args.entries))
+                singles = max(args.entries // 4, 2000)
+                single_http = median_rate(3, lambda: http_singles(procs, emitter, singles))
+            finally:
+                procs.stop_all()
+        finally:
+            factory.close()
+
+    print(f"PostgreSQL at {postgres_admin_url()}, audit workers: {args.workers}")
+    print(f"raw INSERT+COMMIT per row        {single_rate:10.0f} rows/s")
+    print(f"raw executemany, 100 rows/commit {batched_rate:10.0f} rows/s")
+    print(f"HTTP batch append (500/request)  {batch_rate:10.0f} entries/s  "
+          f"= {batch_rate / batched_rate:.2f} x raw batched")
+    print(f"HTTP single appends, 32 clients  {single_http:10.0f} entries/s  "
+          f"= {single_http / batched_rate:.2f} x raw batched, "
+          f"{single_http / single_rate:.2f} x raw per-row commits")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
