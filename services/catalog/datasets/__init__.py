@@ -1,0 +1,1 @@
+"""Datasets: bilingual metadata, revisions and the listing review."""

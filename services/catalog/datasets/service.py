@@ -1,0 +1,363 @@
+"""Dataset rules: create and edit metadata in revisions, move through the listing review,
+show each caller what it may see. Every change records its ledger event in the outbox
+within the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.catalog.datasets import model, repository
+from services.catalog.datasets.metadata import (
+    metadata_of,
+    metadata_sha256,
+    search_text,
+    write_metadata,
+)
+from services.catalog.datasets.model import Action, Capacity, DatasetStatus
+from services.catalog.datasets.schemas import (
+    DatasetCreate,
+    DatasetOut,
+    DatasetUpdate,
+    Publisher,
+    ReviewState,
+    RevisionMetadata,
+    RevisionOut,
+    RevisionSummary,
+)
+from services.catalog.datasets.tables import Dataset, DatasetRevision
+from services.catalog.datasets.vocabulary import Grade
+from services.catalog.search import repository as search_repository
+from services.shared.auth import Principal
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Forbidden, InvalidInput, NotFound
+
+
+def create_dataset(
+    session: Session, outbox: Outbox, *, fields: DatasetCreate, actor: Principal
+) -> DatasetOut:
+    """A new draft (revision 1) published by the caller's organisation."""
+    if actor.org is None:
+        raise Forbidden("only a member organisation publishes datasets", slug="members-only")
+    metadata = RevisionMetadata.model_validate(fields.model_dump(exclude={"publisher_name"}))
+    check_themes(session, metadata.themes)
+    now = utcnow()
+    publisher = Publisher(id=actor.org, name=fields.publisher_name or _org_name(actor))
+    dataset = Dataset(
+        id=new_id("ds"),
+        publisher_org_id=publisher.id,
+        publisher_name=publisher.name,
+        status=DatasetStatus.DRAFT.value,
+        revision=1,
+        open_type=metadata.open_type.value,
+        grade=metadata.grade.value,
+        created_by=actor.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(dataset)
+    row = DatasetRevision(dataset_id=dataset.id, revision=1, created_by=actor.subject,
+                          created_at=now, updated_at=now)
+    write_metadata(row, metadata)
+    row.metadata_sha256 = metadata_sha256(dataset.id, publisher, metadata)
+    session.add(row)
+    session.flush()
+    search_repository.save_document(session, dataset.id, search_text(metadata))
+    _record(outbox, session, "dataset.created", actor, dataset, row)
+    return dataset_view(dataset, row, actor)
+
+
+def _org_name(actor: Principal) -> str:
+    # Tokens name the user, not the organisation; without an organisation name in the
+    # token or the request, the organisation id is the honest label.
+    name = actor.claims.get("org_name")
+    return str(name) if name else str(actor.org)
+
+
+def check_themes(session: Session, codes: list[str]) -> None:
+    """422 unless every code is in the theme vocabulary."""
+    unknown = sorted(set(codes) - repository.known_themes(session, codes))
+    if unknown:
+        raise InvalidInput(
+            f"unknown theme {', '.join(unknown)}: themes are codes from GET /v1/themes",
+            slug="unknown-theme", themes=unknown,
+        )
+
+
+def edit_dataset(
+    session: Session, outbox: Outbox, *, dataset_id: str, changes: DatasetUpdate,
+    actor: Principal,
+) -> DatasetOut:
+    """Change metadata: in place while the newest revision was never public, as a new
+    revision otherwise (public at once when the dataset is listed)."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    latest = _revision(session, dataset)
+    current = metadata_of(latest)
+    updated = current.model_copy(
+        update={name: getattr(changes, name) for name in changes.model_fields_set}
+    )
+    changed = {
+        name for name in changes.model_fields_set
+        if getattr(updated, name) != getattr(current, name)
+    }
+    status = DatasetStatus(dataset.status)
+    transition = _decide(dataset, Action.EDIT, actor)
+    if status is DatasetStatus.LISTED:
+        model.check_listed_edit(changed)
+    if not changed:
+        return dataset_view(dataset, latest, actor)
+    if "themes" in changed:
+        check_themes(session, updated.themes)
+    now = utcnow()
+    row = latest
+    if latest.published_at is not None:
+        row = DatasetRevision(
+            dataset_id=dataset.id, revision=latest.revision + 1, created_by=actor.subject,
+            created_at=now,
+            published_at=now if transition.to is DatasetStatus.LISTED else None,
+        )
+        session.add(row)
+        dataset.revision = row.revision
+    write_metadata(row, updated)
+    row.updated_at = now
+    row.metadata_sha256 = metadata_sha256(dataset.id, _publisher(dataset), updated)
+    dataset.open_type = updated.open_type.value
+    dataset.grade = updated.grade.value
+    dataset.status = transition.to.value
+    dataset.updated_at = now
+    session.flush()
+    search_repository.save_document(session, dataset.id, search_text(updated))
+    _record(outbox, session, transition.event, actor, dataset, row,
+            changed_fields=sorted(_api_names(changed)))
+    return dataset_view(dataset, row, actor)
+
+
+def _api_names(fields: set[str]) -> set[str]:
+    return {"schema" if name == "columns" else name for name in fields}
+
+
+def submit_dataset(
+    session: Session, outbox: Outbox, *, dataset_id: str, actor: Principal
+) -> DatasetOut:
+    """Send a draft (or a delisted dataset) to the operator's review."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    transition = _decide(dataset, Action.SUBMIT, actor)
+    now = utcnow()
+    dataset.status = transition.to.value
+    dataset.submitted_at = now
+    dataset.updated_at = now
+    # Each submission is reviewed afresh, by the regulator too.
+    dataset.regulator_approved_at = None
+    dataset.regulator_approved_by = None
+    dataset.decided_at = None
+    dataset.decided_by = None
+    dataset.decision_reason = None
+    row = _revision(session, dataset)
+    _record(outbox, session, transition.event, actor, dataset, row)
+    return dataset_view(dataset, row, actor)
+
+
+def review_dataset(
+    session: Session, outbox: Outbox, *, dataset_id: str, approve: bool, reason: str,
+    actor: Principal,
+) -> DatasetOut:
+    """The operator lists or rejects a submitted dataset."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    transition = _decide(dataset, Action.APPROVE if approve else Action.REJECT, actor)
+    now = utcnow()
+    row = _revision(session, dataset)
+    dataset.status = transition.to.value
+    dataset.decided_at = now
+    dataset.decided_by = actor.subject
+    dataset.decision_reason = reason or None
+    dataset.updated_at = now
+    if transition.to is DatasetStatus.LISTED:
+        dataset.listed_at = now
+        if row.published_at is None:
+            row.published_at = now
+    _record(outbox, session, transition.event, actor, dataset, row,
+            decision="approved" if approve else "rejected", reviewer="operator",
+            **_reason_hash(reason))
+    return dataset_view(dataset, row, actor)
+
+
+def regulator_review_dataset(
+    session: Session, outbox: Outbox, *, dataset_id: str, approve: bool, reason: str,
+    actor: Principal,
+) -> DatasetOut:
+    """A regulator approves a submitted important dataset (the operator lists it after)
+    or refuses it (it is rejected)."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    action = Action.REGULATOR_APPROVE if approve else Action.REGULATOR_REFUSE
+    transition = _decide(dataset, action, actor)
+    now = utcnow()
+    dataset.status = transition.to.value
+    dataset.updated_at = now
+    if approve:
+        dataset.regulator_approved_at = now
+        dataset.regulator_approved_by = actor.subject
+    else:
+        dataset.decided_at = now
+        dataset.decided_by = actor.subject
+        dataset.decision_reason = reason
+    row = _revision(session, dataset)
+    _record(outbox, session, transition.event, actor, dataset, row,
+            decision="approved" if approve else "rejected", reviewer="regulator",
+            **_reason_hash(reason))
+    return dataset_view(dataset, row, actor)
+
+
+def delist_dataset(
+    session: Session, outbox: Outbox, *, dataset_id: str, reason: str, actor: Principal
+) -> DatasetOut:
+    """Take a listed dataset out of the catalog (the operator, or its publisher)."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    transition = _decide(dataset, Action.DELIST, actor)
+    now = utcnow()
+    dataset.status = transition.to.value
+    dataset.decided_at = now
+    dataset.decided_by = actor.subject
+    dataset.decision_reason = reason or None
+    dataset.updated_at = now
+    row = _revision(session, dataset)
+    by_owner = Capacity.OWNER in _capacities(dataset, actor)
+    _record(outbox, session, transition.event, actor, dataset, row,
+            by="publisher" if by_owner else "operator", **_reason_hash(reason))
+    return dataset_view(dataset, row, actor)
+
+
+def get_dataset(session: Session, *, dataset_id: str, viewer: Principal | None) -> DatasetOut:
+    """The dataset, if the caller may see it (404 otherwise, whether or not it exists)."""
+    dataset = _visible(session, dataset_id, viewer)
+    return dataset_view(dataset, _revision(session, dataset), viewer)
+
+
+def list_revisions(
+    session: Session, *, dataset_id: str, viewer: Principal | None
+) -> list[RevisionSummary]:
+    """The revisions of a dataset the caller may read, oldest first."""
+    dataset = _visible(session, dataset_id, viewer)
+    return [
+        RevisionSummary(revision=r.revision, metadata_sha256=r.metadata_sha256,
+                        created_at=r.created_at, updated_at=r.updated_at,
+                        published_at=r.published_at)
+        for r in repository.revisions(session, dataset.id)
+        if _may_read_revision(dataset, r, viewer)
+    ]
+
+
+def get_revision(
+    session: Session, *, dataset_id: str, number: int, viewer: Principal | None
+) -> RevisionOut:
+    """One revision's metadata: published ones for anyone who sees the dataset, the
+    others for its publisher, operators and regulators."""
+    dataset = _visible(session, dataset_id, viewer)
+    row = repository.revision(session, dataset.id, number)
+    if row is None or not _may_read_revision(dataset, row, viewer):
+        raise NotFound(f"dataset {dataset_id} has no revision {number}")
+    return RevisionOut(
+        dataset_id=dataset.id, revision=row.revision, publisher=_publisher(dataset),
+        metadata_sha256=row.metadata_sha256, created_at=row.created_at,
+        updated_at=row.updated_at, published_at=row.published_at,
+        **metadata_of(row).model_dump(),
+    )
+
+
+def dataset_view(dataset: Dataset, row: DatasetRevision, viewer: Principal | None) -> DatasetOut:
+    """The API form of a dataset and its newest revision, for this viewer."""
+    review = None
+    if _is_insider(dataset, viewer):
+        review = ReviewState(
+            submitted_at=dataset.submitted_at,
+            regulator_approved=dataset.regulator_approved_at is not None,
+            regulator_approved_at=dataset.regulator_approved_at,
+            decided_at=dataset.decided_at,
+            reason=dataset.decision_reason,
+        )
+    return DatasetOut(
+        id=dataset.id, status=DatasetStatus(dataset.status), revision=dataset.revision,
+        publisher=_publisher(dataset), metadata_sha256=row.metadata_sha256,
+        created_at=dataset.created_at, updated_at=dataset.updated_at,
+        listed_at=dataset.listed_at, review=review,
+        **metadata_of(row).model_dump(),
+    )
+
+
+def _publisher(dataset: Dataset) -> Publisher:
+    return Publisher(id=dataset.publisher_org_id, name=dataset.publisher_name)
+
+
+def _is_insider(dataset: Dataset, viewer: Principal | None) -> bool:
+    if viewer is None:
+        return False
+    return viewer.org == dataset.publisher_org_id or viewer.has_role("operator", "regulator")
+
+
+def _may_read_revision(dataset: Dataset, row: DatasetRevision, viewer: Principal | None) -> bool:
+    return row.published_at is not None or _is_insider(dataset, viewer)
+
+
+def _visible(
+    session: Session, dataset_id: str, viewer: Principal | None, *, for_update: bool = False
+) -> Dataset:
+    dataset = repository.dataset(session, dataset_id, for_update=for_update)
+    if dataset is None or not model.is_visible(
+        status=DatasetStatus(dataset.status),
+        publisher_org_id=dataset.publisher_org_id,
+        viewer_org=viewer.org if viewer else None,
+        viewer_roles=viewer.roles if viewer else frozenset(),
+    ):
+        raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
+    return dataset
+
+
+def _revision(session: Session, dataset: Dataset) -> DatasetRevision:
+    row = repository.revision(session, dataset.id, dataset.revision)
+    if row is None:
+        raise RuntimeError(f"dataset {dataset.id} lacks its revision {dataset.revision}")
+    return row
+
+
+def _capacities(dataset: Dataset, actor: Principal) -> frozenset[Capacity]:
+    return model.capacities_of(
+        publisher_org_id=dataset.publisher_org_id, viewer_org=actor.org,
+        viewer_roles=actor.roles,
+    )
+
+
+def _decide(dataset: Dataset, action: Action, actor: Principal) -> model.Transition:
+    return model.decide(
+        status=DatasetStatus(dataset.status),
+        action=action,
+        capacities=_capacities(dataset, actor),
+        grade=Grade(dataset.grade),
+        regulator_approved=dataset.regulator_approved_at is not None,
+    )
+
+
+def _reason_hash(reason: str) -> dict[str, str]:
+    if not reason:
+        return {}
+    return {"reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
+
+
+def _record(
+    outbox: Outbox, session: Session, event: str, actor: Principal, dataset: Dataset,
+    row: DatasetRevision, **extra: Any,
+) -> None:
+    payload: dict[str, Any] = {
+        "dataset_id": dataset.id,
+        "org_id": dataset.publisher_org_id,
+        "revision": row.revision,
+        "metadata_sha256": row.metadata_sha256,
+        "status": dataset.status,
+        "open_type": dataset.open_type,
+        "grade": dataset.grade,
+        **extra,
+    }
+    outbox.record(session, type=event, actor=actor.subject, subject=dataset.id, payload=payload)

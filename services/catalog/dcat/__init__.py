@@ -1,0 +1,1 @@
+"""DCAT v3 export of the catalog as JSON-LD."""
