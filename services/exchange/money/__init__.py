@@ -1,0 +1,1 @@
+"""Money: the double-entry journal, member accounts, deposits, escrow and settlement."""

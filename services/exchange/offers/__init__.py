@@ -1,0 +1,1 @@
+"""Offers: price plans, usage policies and the offers providers publish."""

@@ -1,0 +1,1 @@
+"""Orders: the state machine, contracts, payment, delivery, settlement, expiry."""

@@ -1,0 +1,1 @@
+"""Valuation of data assets by the cost, income and market methods."""
