@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.catalog.config import CatalogSettings
+from services.catalog.demo import seed_catalog
 from services.exchange.config import ExchangeSettings
 from services.exchange.identity import repository
 from services.exchange.identity import service as identity
@@ -71,3 +73,27 @@ def seed_exchange(settings: ExchangeSettings) -> list[str]:
     finally:
         db.dispose()
     return created
+
+
+def demo_provider(settings: ExchangeSettings) -> tuple[str, str] | None:
+    """The demo provider's organisation id and name, if it is registered."""
+    db = Database(settings.database_url)
+    try:
+        with db.reading() as session:
+            org = repository.organization_by_credit_code(session, DEMO_ACCOUNTS[0].credit_code)
+            return (org.id, org.name) if org else None
+    finally:
+        db.dispose()
+
+
+def seed_demo(exchange: ExchangeSettings, catalog: CatalogSettings) -> list[str]:
+    """Seed the demo organisations, then the provider's listed datasets; returns what
+    was made."""
+    made = seed_exchange(exchange)
+    provider = demo_provider(exchange)
+    if provider is not None:
+        datasets = seed_catalog(catalog, publisher_org_id=provider[0],
+                                publisher_name=provider[1])
+        if datasets:
+            made.append(f"{len(datasets)} listed datasets of {provider[1]}")
+    return made

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.demo import DEMO_ACCOUNTS, seed_exchange
+from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import DEMO_OPERATOR, LocalDeployment, Supervisor, wait_ready
 from services.shared.migrations import SERVICES
 
@@ -57,10 +57,11 @@ def migrate(
 
 @app.command()
 def seed() -> None:
-    """Load the demo organisations (idempotent)."""
+    """Load the demo organisations and the provider's listed datasets (idempotent)."""
+    from services.catalog.config import CatalogSettings
     from services.exchange.config import ExchangeSettings
 
-    created = seed_exchange(ExchangeSettings())
+    created = seed_demo(ExchangeSettings(), CatalogSettings())
     console.print(f"seeded: {', '.join(created) if created else 'nothing new'}")
 
 
@@ -156,6 +157,55 @@ def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> 
             accounts.add_row(a.username, a.password, a.org_name, ", ".join(a.roles))
     console.print(accounts)
     console.print("Ctrl-C stops all three services.")
+
+
+@app.command()
+def verify(
+    bundle: Annotated[Path, typer.Argument(help="a bundle from GET /v1/export (.jsonl or .tar)")],
+    fast: Annotated[bool, typer.Option("--fast", help="trust entry signatures; check hashes "
+                                                      "and checkpoints only")] = False,
+    since: Annotated[str | None, typer.Option(
+        help="a trusted checkpoint (JSON file or text, as GET /v1/checkpoints/latest "
+             "serves it) or an older bundle this one must extend")] = None,
+    workers: Annotated[int | None, typer.Option(help="processes for signatures")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Verify a ledger bundle offline: canonical entries, hash chain, signatures,
+    Merkle roots, checkpoint signatures and consistency. Exits 1 on the first problem,
+    naming the entry."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from services.audit.verify import verify_bundle
+
+    if not bundle.exists():
+        console.print(f"[red]no such file:[/] {bundle}")
+        raise typer.Exit(2)
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                        disable=quiet, transient=True)
+    task = progress.add_task("verifying", total=None)
+
+    def advance(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total or None)
+
+    with progress:
+        report = verify_bundle(str(bundle), fast=fast, since=since, workers=workers,
+                               progress=advance)
+    mode = "hashes and checkpoints" if fast else "hashes, checkpoints and every signature"
+    if report.ok:
+        last = report.last_checkpoint or {}
+        console.print(f"[green]OK[/] {report.entries} entries, {report.checkpoints} checkpoints "
+                      f"({mode}); last checkpoint: size {last.get('tree_size')}, "
+                      f"root {last.get('root_hash')}")
+        if report.unchecked_tail:
+            console.print(f"{report.unchecked_tail} entries after the last checkpoint are "
+                          "chained but not yet covered by a signed root")
+        return
+    failure = report.failure
+    assert failure is not None
+    where = f"entry {failure.seq}" if failure.seq is not None else "bundle"
+    console.print(f"[red]FAILED[/] {where}: {failure.kind}: {failure.detail}")
+    raise typer.Exit(1)
 
 
 @keys_app.command("rotate")
