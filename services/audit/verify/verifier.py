@@ -27,13 +27,15 @@ import multiprocessing
 import os
 import re
 import tarfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import chain, islice
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -214,6 +216,19 @@ def verify_bundle(
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _line(raw: bytes, where: str) -> Line | None:
+    """One JSON Lines line as :func:`_read` passes it on (None for a blank line)."""
+    raw = raw.rstrip(b"\n")
+    if raw.startswith(ENTRY_PREFIX):
+        return raw
+    if not raw.strip():
+        return None
+    try:
+        return parse_object(raw, where)
+    except (BundleError, RecursionError):
+        return raw
+
+
 def _read(path: str) -> Iterator[Line]:
     """The bundle's lines, as :func:`~services.audit.ledger.bundle.read_lines` yields them,
     except that a JSON Lines line that is neither an entry's canonical bytes nor a bundle
@@ -223,14 +238,9 @@ def _read(path: str) -> Iterator[Line]:
         return
     with open(path, "rb", buffering=1 << 20) as f:
         for number, raw in enumerate(f, start=1):
-            raw = raw.rstrip(b"\n")
-            if raw.startswith(ENTRY_PREFIX):
-                yield raw
-            elif raw.strip():
-                try:
-                    yield parse_object(raw, f"line {number}")
-                except BundleError:
-                    yield raw
+            item = _line(raw, f"line {number}")
+            if item is not None:
+                yield item
 
 
 def _guarded(lines: Iterable[Line]) -> Iterator[Line | Problem]:
@@ -238,8 +248,104 @@ def _guarded(lines: Iterable[Line]) -> Iterator[Line | Problem]:
     try:
         yield from lines
     except (BundleError, ValueError, KeyError, TypeError, tarfile.TarError, EOFError,
-            OSError) as exc:
+            OSError, RecursionError) as exc:
         yield Problem("malformed", f"the bundle cannot be read on: {exc}")
+
+
+class _Source:
+    """A bundle being read: its first lines one by one (:meth:`items`, for the header and
+    keys), then the rest in chunks of entry lines (:meth:`chunks`)."""
+
+    def __init__(self, path: str) -> None:
+        self.file: IO[bytes] | None = None
+        if tarfile.is_tarfile(path):
+            self._items = _guarded(read_lines(path))
+        else:
+            self.file = open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed by close()
+            self._items = self._jsonl_items(self.file)
+        self.count = 0  # entry lines read so far
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    @staticmethod
+    def _jsonl_items(f: IO[bytes]) -> Iterator[Line | Problem]:
+        try:
+            for number, raw in enumerate(f, start=1):
+                item = _line(raw, f"line {number}")
+                if item is not None:
+                    yield item
+        except OSError as exc:
+            yield Problem("malformed", f"the bundle cannot be read on: {exc}")
+
+    def items(self) -> Iterator[Line | Problem]:
+        return self._items
+
+    def chunks(self, first: Line | Problem | None) -> Iterator[_Chunk]:
+        """The rest of the bundle, from ``first``, as chunks of up to CHUNK_ENTRIES entries."""
+        lines: list[bytes] = []
+        markers: list[tuple[int, dict[str, Any] | Problem]] = []
+        size = CHUNK_ENTRIES
+        rest: Iterable[Line | Problem] = () if first is None else (first,)
+        if self.file is None:
+            rest = chain(rest, self._items)
+        stop = False
+        for item in rest:
+            stop = self._place(item, lines, markers)
+            if stop:
+                break
+            if len(lines) >= size:
+                self.count += len(lines)
+                yield _Chunk(lines, markers, False)
+                lines, markers = [], []
+        if self.file is not None and not stop:
+            # JSON Lines: the hot loop, straight off the file's line iterator.
+            append, prefix = lines.append, ENTRY_PREFIX
+            try:
+                for raw in self.file:
+                    if raw.startswith(prefix):
+                        append(raw.rstrip(b"\n"))
+                        if len(lines) < size:
+                            continue
+                    else:
+                        found = _line(raw, f"the line after {self.count + len(lines)} entries")
+                        if found is None:
+                            continue
+                        if self._place(found, lines, markers):
+                            break
+                        if len(lines) < size:
+                            continue
+                    self.count += len(lines)
+                    yield _Chunk(lines, markers, False)
+                    lines, markers = [], []
+                    append = lines.append
+            except OSError as exc:
+                markers.append((len(lines), Problem("malformed", f"the bundle cannot be read "
+                                                                 f"on: {exc}")))
+        self.count += len(lines)
+        yield _Chunk(lines, markers, True)
+
+    @staticmethod
+    def _place(item: Line | Problem, lines: list[bytes],
+               markers: list[tuple[int, dict[str, Any] | Problem]]) -> bool:
+        """Put a line in the chunk being built; True when reading must stop."""
+        if isinstance(item, bytes):
+            lines.append(item)
+            return False
+        if isinstance(item, Problem):
+            markers.append((len(lines), item))
+            return True
+        kind = item.get("kind")
+        if kind == "checkpoint":
+            markers.append((len(lines), item))
+        elif kind in ("ledger_key", "source_key", "bundle"):
+            markers.append((len(lines), Problem(
+                "malformed", f"a {kind} line among the entries: the header and the keys come "
+                             "before the first entry")))
+        else:
+            markers.append((len(lines), Problem("malformed", f"unknown line kind {kind!r}")))
+        return False
 
 
 def _is_bundle(path: str) -> bool:
@@ -312,6 +418,10 @@ class _SignedHead:
 _MoreLines = Callable[[], Iterator[bytes]]
 
 
+def _lines_after(lines: list[bytes], offset: int, more: _MoreLines) -> Iterator[bytes]:
+    return chain(lines[offset:], more())
+
+
 class _Verification:
     def __init__(
         self,
@@ -347,25 +457,28 @@ class _Verification:
 
     def run(self, workers: int | None) -> Report:
         failure: Failure | None = None
+        source = _Source(self.path)
         try:
-            items = _guarded(_read(self.path))
-            first = self._preamble(items)
+            first = self._preamble(source.items())
             if self.older_path is not None:
                 self.older = self._older_entries(self.older_path)
             self._check_trusted_signature()
             self._check_trusted_root()
-            chunks = self._chunks(first, items)
+            chunks = source.chunks(first)
             count = workers if workers is not None else (os.cpu_count() or 1)
-            parallel = self.full and count > 1 and (
-                workers is not None or self.declared >= PARALLEL_MIN_ENTRIES
-            )
-            if parallel:
+            # Fast checks cost a few microseconds an entry, close to what handing lines to
+            # another process costs: they stay in-process unless workers are asked for.
+            if count > 1 and (
+                workers is not None or (self.full and self.declared >= PARALLEL_MIN_ENTRIES)
+            ):
                 self._run_parallel(chunks, count)
             else:
                 self._run_inline(chunks)
             self._finish()
         except _Stop as stop:
             failure = stop.failure
+        finally:
+            source.close()
         if self.progress is not None and failure is None:
             self.progress(self.n, max(self.n, self.declared))
         size = self.head.size if self.head else 0
@@ -396,9 +509,12 @@ class _Verification:
             for chunk in chunks:
                 yield from chunk.lines
 
+        # fork is quick and needs no import guard in the caller's script, but is unsafe
+        # when other threads may hold locks: then spawn.
+        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
         pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=multiprocessing.get_context(method),
             initializer=init_worker,
             initargs=(self.key_spec,),
         )
@@ -406,7 +522,7 @@ class _Verification:
             for chunk in chunks:
                 future: Future[ChunkResult]
                 if chunk.lines:
-                    future = pool.submit(worker_check_chunk, chunk.lines)
+                    future = pool.submit(worker_check_chunk, chunk.lines, self.full)
                 else:
                     future = Future()
                     future.set_result(ChunkResult([], None))
@@ -490,33 +606,6 @@ class _Verification:
 
     # --- chunks ----------------------------------------------------------------------------
 
-    def _chunks(self, first: Line | Problem | None, items: Iterator[Line | Problem]
-                ) -> Iterator[_Chunk]:
-        lines: list[bytes] = []
-        markers: list[tuple[int, dict[str, Any] | Problem]] = []
-        stream: Iterable[Line | Problem] = items if first is None else chain([first], items)
-        for item in stream:
-            if isinstance(item, bytes):
-                lines.append(item)
-                if len(lines) >= CHUNK_ENTRIES:
-                    yield _Chunk(lines, markers, False)
-                    lines, markers = [], []
-            elif isinstance(item, Problem):
-                markers.append((len(lines), item))
-                break
-            else:
-                kind = item.get("kind")
-                if kind == "checkpoint":
-                    markers.append((len(lines), item))
-                elif kind in ("ledger_key", "source_key", "bundle"):
-                    markers.append((len(lines), Problem(
-                        "malformed", f"a {kind} line among the entries: the header and the "
-                                     "keys come before the first entry")))
-                else:
-                    markers.append((len(lines), Problem("malformed",
-                                                        f"unknown line kind {kind!r}")))
-        yield _Chunk(lines, markers, True)
-
     def _consume(self, chunk: _Chunk, result: ChunkResult, more: _MoreLines) -> None:
         lines = chunk.lines
         cut = len(lines) if result.bad is None else result.bad
@@ -535,7 +624,8 @@ class _Verification:
                 raise _Stop(Failure(None, marker.kind, f"{marker.detail} (after {self.n} "
                                                        "entries)"))
             if marker is not None:
-                self._checkpoint(marker, trailing=chunk.last and offset == len(lines))
+                following = partial(_lines_after, lines, offset, more)
+                self._checkpoint(marker, following, trailing=chunk.last and offset == len(lines))
         if self.progress is not None:
             self.progress(self.n, max(self.n, self.declared))
 
@@ -629,6 +719,11 @@ class _Verification:
             if n == 0:
                 return Failure(0, "modified", "the first entry's prev_hash must be 64 zeros: "
                                               "it was altered, or entries before it removed")
+            if self.head is not None and self.head.size == n:
+                return Failure(n, "modified", (
+                    f"its prev_hash is not the hash of entry {n - 1}, which the checkpoint at "
+                    f"tree size {n} vouches for: this entry was altered or replaced"
+                ))
             if nxt is None or nxt.prev == here:
                 continues = "the chain continues from it" if nxt else "it is the last entry"
                 return Failure(n - 1, "modified", (
@@ -690,7 +785,8 @@ class _Verification:
 
     # --- checkpoints -----------------------------------------------------------------------
 
-    def _checkpoint(self, line: dict[str, Any], *, trailing: bool) -> None:
+    def _checkpoint(self, line: dict[str, Any], following: _MoreLines, *, trailing: bool
+                    ) -> None:
         checkpoint, kid, signature, previous_size, path, moment = self._parse_checkpoint(line)
         size, root = checkpoint.tree_size, bytes.fromhex(checkpoint.root_hash)
         what = f"the checkpoint at tree size {size}"
@@ -752,6 +848,11 @@ class _Verification:
                 "entries precede it: entries were inserted or altered, and the chain recomputed"
             )))
         if root_from_frontier(self._frontier()) != root:
+            # If the next entry is not chained to the last one, the break names the entry.
+            ahead = list(islice(following(), LOOKAHEAD))
+            facts = entry_facts(ahead[0]) if ahead else None
+            if facts is not None and (facts.seq != self.n or facts.prev != self.last):
+                raise _Stop(self._classify(facts, ahead[0], ahead[1:]))
             raise _Stop(Failure(start, "modified", (
                 f"{span} do not hash to the root signed at tree size {size}: one of them was "
                 "altered, removed or inserted, and the chain recomputed to hide it"
