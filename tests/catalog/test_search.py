@@ -240,3 +240,30 @@ class TestPagination:
         assert other.json()["type"] == "urn:dataex:problem:cursor-query-mismatch"
         same = corpus.search(q="交通", limit=1, cursor=cursor)
         assert [corpus.names[d["id"]] for d in same["items"]] == ["ridership"]
+
+
+class TestIndexFollowsChanges:
+    def test_edits_and_status_changes_reach_search(self, callers: Callers) -> None:
+        listed = callers.listed()
+        ds = listed["id"]
+
+        def found(q: str) -> list[str]:
+            response = callers.catalog.get("/v1/datasets", params={"q": q})
+            return [d["id"] for d in response.json()["items"]]
+
+        assert found("客流") == [ds]
+        revised = callers.catalog.patch(
+            f"/v1/datasets/{ds}",
+            json={"title": {"zh": "杭州市地铁换乘量", "en": "Hangzhou metro transfers"},
+                  "description": {"zh": "换乘站每日换乘人次"}, "keywords": ["换乘"]},
+            headers=bearer(callers.provider),
+        )
+        assert revised.status_code == 200
+        assert found("客流") == []
+        assert found("换乘") == [ds]
+        assert found("transfers") == [ds]
+        assert callers.act(ds, "delist", callers.operator).status_code == 200
+        assert found("换乘") == []
+        queue = callers.catalog.get("/v1/datasets", params={"status": "delisted", "q": "换乘"},
+                                    headers=bearer(callers.operator))
+        assert [d["id"] for d in queue.json()["items"]] == [ds]

@@ -39,10 +39,6 @@ def upgrade() -> None:
     sa.Column('decision_reason', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_datasets'))
     )
-    with op.batch_alter_table('datasets', schema=None) as batch_op:
-        batch_op.create_index('ix_datasets_publisher_org_id_updated_at', ['publisher_org_id', 'updated_at', 'id'], unique=False)
-        batch_op.create_index('ix_datasets_status_updated_at', ['status', 'updated_at', 'id'], unique=False)
-
     op.create_table('dataset_revisions',
     sa.Column('dataset_id', sa.String(length=40), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
@@ -88,8 +84,4 @@ def downgrade() -> None:
 
     op.drop_table('revision_themes')
     op.drop_table('dataset_revisions')
-    with op.batch_alter_table('datasets', schema=None) as batch_op:
-        batch_op.drop_index('ix_datasets_status_updated_at')
-        batch_op.drop_index('ix_datasets_publisher_org_id_updated_at')
-
     op.drop_table('datasets')

@@ -31,6 +31,7 @@ from services.catalog.datasets.schemas import (
 from services.catalog.datasets.tables import Dataset, DatasetRevision
 from services.catalog.datasets.vocabulary import Grade
 from services.catalog.search import repository as search_repository
+from services.catalog.search.text import SearchDocument
 from services.shared.auth import Principal
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
@@ -67,8 +68,8 @@ def create_dataset(
     row.metadata_sha256 = metadata_sha256(dataset.id, publisher, metadata)
     session.add(row)
     session.flush()
-    search_repository.save_document(session, dataset.id, search_text(metadata))
-    _record(outbox, session, "dataset.created", actor, dataset, row)
+    _changed(session, outbox, "dataset.created", actor, dataset, row,
+             document=search_text(metadata))
     return dataset_view(dataset, row, actor)
 
 
@@ -131,9 +132,9 @@ def edit_dataset(
     dataset.status = transition.to.value
     dataset.updated_at = now
     session.flush()
-    search_repository.save_document(session, dataset.id, search_text(updated))
-    _record(outbox, session, transition.event, actor, dataset, row,
-            changed_fields=sorted(_api_names(changed)))
+    _changed(session, outbox, transition.event, actor, dataset, row,
+             document=search_text(updated),
+             extra={"changed_fields": sorted(_api_names(changed))})
     return dataset_view(dataset, row, actor)
 
 
@@ -158,7 +159,7 @@ def submit_dataset(
     dataset.decided_by = None
     dataset.decision_reason = None
     row = _revision(session, dataset)
-    _record(outbox, session, transition.event, actor, dataset, row)
+    _changed(session, outbox, transition.event, actor, dataset, row)
     return dataset_view(dataset, row, actor)
 
 
@@ -180,9 +181,9 @@ def review_dataset(
         dataset.listed_at = now
         if row.published_at is None:
             row.published_at = now
-    _record(outbox, session, transition.event, actor, dataset, row,
-            decision="approved" if approve else "rejected", reviewer="operator",
-            **_reason_hash(reason))
+    _changed(session, outbox, transition.event, actor, dataset, row,
+             extra={"decision": "approved" if approve else "rejected",
+                    "reviewer": "operator", **_reason_hash(reason)})
     return dataset_view(dataset, row, actor)
 
 
@@ -206,9 +207,9 @@ def regulator_review_dataset(
         dataset.decided_by = actor.subject
         dataset.decision_reason = reason
     row = _revision(session, dataset)
-    _record(outbox, session, transition.event, actor, dataset, row,
-            decision="approved" if approve else "rejected", reviewer="regulator",
-            **_reason_hash(reason))
+    _changed(session, outbox, transition.event, actor, dataset, row,
+             extra={"decision": "approved" if approve else "rejected",
+                    "reviewer": "regulator", **_reason_hash(reason)})
     return dataset_view(dataset, row, actor)
 
 
@@ -226,8 +227,8 @@ def delist_dataset(
     dataset.updated_at = now
     row = _revision(session, dataset)
     by_owner = Capacity.OWNER in _capacities(dataset, actor)
-    _record(outbox, session, transition.event, actor, dataset, row,
-            by="publisher" if by_owner else "operator", **_reason_hash(reason))
+    _changed(session, outbox, transition.event, actor, dataset, row,
+             extra={"by": "publisher" if by_owner else "operator", **_reason_hash(reason)})
     return dataset_view(dataset, row, actor)
 
 
@@ -346,10 +347,13 @@ def _reason_hash(reason: str) -> dict[str, str]:
     return {"reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
 
 
-def _record(
-    outbox: Outbox, session: Session, event: str, actor: Principal, dataset: Dataset,
-    row: DatasetRevision, **extra: Any,
+def _changed(
+    session: Session, outbox: Outbox, event: str, actor: Principal, dataset: Dataset,
+    row: DatasetRevision, *, document: SearchDocument | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
+    """After every change: bring the search row up to date and record the ledger event."""
+    search_repository.save_document(session, dataset, document)
     payload: dict[str, Any] = {
         "dataset_id": dataset.id,
         "org_id": dataset.publisher_org_id,
@@ -358,6 +362,6 @@ def _record(
         "status": dataset.status,
         "open_type": dataset.open_type,
         "grade": dataset.grade,
-        **extra,
+        **(extra or {}),
     }
     outbox.record(session, type=event, actor=actor.subject, subject=dataset.id, payload=payload)

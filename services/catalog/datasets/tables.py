@@ -30,11 +30,6 @@ class Dataset(Base):
     """A dataset: who publishes it, where it is in the review, its newest revision."""
 
     __tablename__ = "datasets"
-    __table_args__ = (
-        # The public catalog and the review queues read datasets of one status newest first.
-        Index("ix_datasets_status_updated_at", "status", "updated_at", "id"),
-        Index("ix_datasets_publisher_org_id_updated_at", "publisher_org_id", "updated_at", "id"),
-    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     publisher_org_id: Mapped[str] = mapped_column(String(40))

@@ -12,8 +12,9 @@ Trigram indexes cannot look up a term shorter than three characters, yet most
 Chinese words have two. Each dataset therefore also carries ``short_grams``: every
 distinct one- and two-character substring of its text, space-separated and with a
 space at both ends. A term ``t`` of one or two characters occurs in the text exactly
-when `` t `` (with its spaces, three or four characters) occurs in ``short_grams``,
-and that longer string is one a trigram index can look up.
+when it is one of those grams: on SQLite the FTS5 trigram index looks up `` t ``
+(with its spaces, three or four characters, so a trigram phrase), on PostgreSQL the
+grams are stored as an array under a GIN index that finds ``t`` as an element.
 
 Relevance (integers, so both databases order alike)::
 
