@@ -15,6 +15,8 @@ from services.exchange.identity import service as identity
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.identity.passwords import Passwords
 from services.exchange.outbox import outbox
+from services.exchange.trading.context import build_trading
+from services.exchange.trading.sweeper import Sweeper
 from services.shared.app import install_common, readiness
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
@@ -71,14 +73,22 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         parallelism=settings.argon2_parallelism,
     )
 
+    trading = build_trading(settings, issuer)
+    ledger_outbox = Outbox(outbox, source="exchange",
+                           keys=ledger_keyring(settings.key_dir, "exchange"))
+    sweeper = Sweeper(db, ledger_outbox, trading, settings.sweep_interval_seconds)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ready, why = readiness(db, "exchange", head_revision("exchange"))
         if ready:
             bootstrap(db, settings, passwords)
+            sweeper.start()
         else:
             log.warning("not bootstrapping: %s (run `dataex migrate`)", why)
         yield
+        sweeper.stop()
+        trading.catalog.close()
         db.dispose()
 
     app = FastAPI(
@@ -89,8 +99,10 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.outbox = Outbox(outbox, source="exchange",
-                              keys=ledger_keyring(settings.key_dir, "exchange"))
+    app.state.outbox = ledger_outbox
+    # Trading's settings, document signer and catalog client; tests swap the catalog
+    # client's transport for the in-process catalog's.
+    app.state.trading = trading
     app.state.issuer = issuer
     app.state.passwords = passwords
     app.state.verifier = TokenVerifier(

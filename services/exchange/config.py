@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.shared.settings import AUDIENCES, ServiceSettings
@@ -43,12 +44,53 @@ class ExchangeSettings(ServiceSettings):
     # Other services' client credentials: "catalog:SECRET,audit:SECRET".
     service_clients: str = ""
 
+    # Trading.
+    fee_bps: int = Field(default=300, ge=0, le=10_000,
+                         description="the exchange's fee on settled amounts, basis points")
+    request_expiry_seconds: int = Field(
+        default=72 * 3600, ge=60, description="a provider must answer a request within this")
+    payment_window_seconds: int = Field(
+        default=48 * 3600, ge=60, description="a buyer must pay an accepted order within this")
+    acceptance_window_seconds: int = Field(
+        default=7 * 86400, ge=60,
+        description="after delivery, an order settles by itself when nobody disputes it")
+    dispute_window_seconds: int = Field(
+        default=7 * 86400, ge=60, description="after delivery, a party may dispute this long")
+    grant_token_ttl_seconds: int = Field(
+        default=3600, ge=60, description="lifetime of one grant token (never beyond the term)")
+    public_interest_days: int = Field(
+        default=365, ge=1, le=3650, description="how long a public-interest approval lasts")
+    market_min_comparables: int = Field(default=3, ge=1, le=100)
+    sweep_interval_seconds: float = Field(
+        default=30.0, ge=0, description="how often expiry and auto-settlement run (0: never)")
+    catalog_timeout_seconds: float = Field(default=5.0, gt=0)
+
     @field_validator("bootstrap_operator")
     @classmethod
     def _username_and_password(cls, value: str | None) -> str | None:
         if value is not None and (":" not in value or not value.split(":", 1)[1]):
             raise ValueError("DATAEX_BOOTSTRAP_OPERATOR must be username:password")
         return value
+
+    @model_validator(mode="after")
+    def _windows_fit(self) -> ExchangeSettings:
+        if self.acceptance_window_seconds < self.dispute_window_seconds:
+            raise ValueError("acceptance_window_seconds must not be shorter than "
+                             "dispute_window_seconds: orders would settle while still disputable")
+        if self.grant_token_ttl_seconds > max(self.user_token_ttl_seconds,
+                                              self.service_token_ttl_seconds):
+            raise ValueError("grant_token_ttl_seconds must not exceed the token TTLs: a key "
+                             "rotation keeps old keys only that long")
+        return self
+
+    def windows(self) -> dict[str, timedelta]:
+        """The trading deadlines as durations."""
+        return {
+            "request_expiry": timedelta(seconds=self.request_expiry_seconds),
+            "payment_window": timedelta(seconds=self.payment_window_seconds),
+            "acceptance_window": timedelta(seconds=self.acceptance_window_seconds),
+            "dispute_window": timedelta(seconds=self.dispute_window_seconds),
+        }
 
     def service_client_secrets(self) -> dict[str, str]:
         """The configured service clients, by client id."""

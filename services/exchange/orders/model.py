@@ -7,11 +7,12 @@ take ``now`` as an argument so that they are tested without a clock.
 
 ::
 
-    requested ──accept──▶ accepted ──pay──▶ paid ──deliver──▶ delivered
-        │  │                 │  │             │ ╲                │ ╲
-        │  └reject▶ rejected │  └expire▶ expired confirm/settle  dispute
-        ├cancel▶ cancelled ◀─┘ cancel          ▼                 ▼
-        └expire▶ expired                    settled ◀─rule─ disputed ─rule▶ refunded
+    requested → accepted (provider) | rejected (provider; or a regulator refuses)
+              | cancelled (buyer) | expired (no answer before the deadline)
+    accepted  → paid (buyer) | cancelled (buyer) | expired (not paid in time)
+    paid      → delivered (grant fetched) | settled (confirmed, or window passed) | disputed
+    delivered → settled (confirmed, or window passed) | disputed
+    disputed  → refunded (full refund) | settled (partial refund, or complaint rejected)
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class OrderAction(StrEnum):
 
     ACCEPT = "accept"
     REJECT = "reject"
+    REFUSE = "refuse"
     CANCEL = "cancel"
     EXPIRE = "expire"
     PAY = "pay"
@@ -87,6 +89,7 @@ S, A, P = OrderState, OrderAction, Party
 TRANSITIONS: Mapping[OrderAction, Transition] = dict([
     _row(A.ACCEPT, [S.REQUESTED], S.ACCEPTED, [P.PROVIDER], "order.accepted"),
     _row(A.REJECT, [S.REQUESTED], S.REJECTED, [P.PROVIDER], "order.rejected"),
+    _row(A.REFUSE, [S.REQUESTED], S.REJECTED, [P.REGULATOR], "order.refused"),
     _row(A.CANCEL, [S.REQUESTED, S.ACCEPTED], S.CANCELLED, [P.BUYER], "order.cancelled"),
     _row(A.EXPIRE, [S.REQUESTED, S.ACCEPTED], S.EXPIRED, [P.SYSTEM], "order.expired"),
     _row(A.PAY, [S.ACCEPTED], S.PAID, [P.BUYER], "order.paid"),

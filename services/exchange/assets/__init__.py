@@ -1,0 +1,1 @@
+"""Data-asset registration over listed catalog datasets, review and revocation."""

@@ -1,0 +1,100 @@
+"""Asset routes: registration, review, revocation, the certificate, listings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+
+from services.exchange.assets import service
+from services.exchange.assets.schemas import (
+    AssetCreate,
+    AssetOut,
+    AssetPage,
+    Decision,
+    PinnedDataset,
+    Revocation,
+)
+from services.exchange.assets.tables import Asset
+from services.exchange.trading.context import TradingDep
+from services.shared.app import OutboxDep, SessionDep
+from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal, Provider
+from services.shared.problems import NotFound
+
+router = APIRouter(tags=["assets"])
+
+
+def asset_out(asset: Asset) -> AssetOut:
+    """The API form of an asset."""
+    return AssetOut(
+        id=asset.id, name=asset.name, owner_org_id=asset.owner_org_id,
+        status=asset.status, rights=asset.rights,
+        datasets=[PinnedDataset.model_validate(d.pinned()) for d in asset.datasets],
+        grade=asset.grade, open_type=asset.open_type, public_data=asset.public_data,
+        themes=asset.themes, quality_score=asset.quality_score,
+        content_sha256=asset.content_sha256, certificate_no=asset.certificate_no,
+        created_at=asset.created_at, decided_at=asset.decided_at,
+        decision_reason=asset.decision_reason, revoked_at=asset.revoked_at,
+    )
+
+
+@router.post("/assets", status_code=status.HTTP_201_CREATED, response_model=AssetOut,
+             summary="Register a data asset over the caller's listed datasets (providers)")
+def register_asset(body: AssetCreate, session: SessionDep, outbox: OutboxDep,
+                   trading: TradingDep, actor: Provider) -> AssetOut:
+    """pending until an operator reviews it; the datasets' hashes are pinned now."""
+    return asset_out(service.register_asset(session, outbox, trading, name=body.name,
+                                            dataset_ids=body.dataset_ids, rights=body.rights,
+                                            actor=actor))
+
+
+@router.get("/assets", response_model=AssetPage, summary="List assets")
+def list_assets(
+    session: SessionDep, viewer: OptionalPrincipal, mine: bool = False,
+    status_: Annotated[str | None, Query(alias="status",
+                                         pattern="^(pending|registered|rejected|revoked)$")] = None,
+    cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AssetPage:
+    """Registered assets for anyone; ``mine=true`` the caller's own in any status."""
+    items = service.list_assets(session, viewer, mine=mine, status=status_, after=cursor,
+                                limit=limit)
+    return AssetPage(items=[asset_out(a) for a in items],
+                     next_cursor=items[-1].id if len(items) == limit else None)
+
+
+@router.get("/assets/{asset_id}", response_model=AssetOut, summary="One asset")
+def get_asset(asset_id: str, session: SessionDep, viewer: OptionalPrincipal) -> AssetOut:
+    """Registered and revoked assets for anyone; pending or rejected ones for the owner,
+    operators and regulators."""
+    return asset_out(service.visible_asset(session, asset_id, viewer))
+
+
+@router.post("/assets/{asset_id}/review", response_model=AssetOut,
+             summary="Approve (and certify) or reject a registration (operators)")
+def review_asset(asset_id: str, body: Decision, session: SessionDep, outbox: OutboxDep,
+                 trading: TradingDep, actor: Operator) -> AssetOut:
+    """pending → registered with a signed certificate, or → rejected (with a reason)."""
+    return asset_out(service.review_asset(session, outbox, trading, asset_id=asset_id,
+                                          approve=body.approve, reason=body.reason,
+                                          actor=actor))
+
+
+@router.post("/assets/{asset_id}/revoke", response_model=AssetOut,
+             summary="Revoke a registration (its owner or an operator)")
+def revoke_asset(asset_id: str, body: Revocation, session: SessionDep, outbox: OutboxDep,
+                 actor: CurrentPrincipal) -> AssetOut:
+    """→ revoked; its offers are withdrawn."""
+    return asset_out(service.revoke_asset(session, outbox, asset_id=asset_id,
+                                          reason=body.reason, actor=actor))
+
+
+@router.get("/assets/{asset_id}/certificate", summary="The registration certificate (anyone)",
+            responses={200: {"description": "the signed certificate; verify it with the JWKS"}})
+def certificate(asset_id: str, session: SessionDep, response: Response) -> dict[str, Any]:
+    """``{type, certificate_no, asset, rights, dataset_hashes, issued_at, kid, signature}``;
+    the ``X-Registration-Status`` header says whether it was revoked since."""
+    asset = service.visible_asset(session, asset_id, None)
+    if asset.certificate is None:
+        raise NotFound(f"asset {asset_id} has no certificate")
+    response.headers["X-Registration-Status"] = asset.status
+    return asset.certificate

@@ -1,0 +1,31 @@
+"""SQL for assets: lookups and listings, no rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.exchange.assets.tables import Asset
+
+
+def asset(session: Session, asset_id: str, *, for_update: bool = False) -> Asset | None:
+    """The asset with ``asset_id``, optionally locked."""
+    stmt = select(Asset).where(Asset.id == asset_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def assets(session: Session, *, owner: str | None, statuses: Sequence[str] | None,
+           after: str | None, limit: int) -> Sequence[Asset]:
+    """Assets in id order, filtered by owner and status, after a cursor."""
+    stmt = select(Asset).order_by(Asset.id).limit(limit)
+    if owner:
+        stmt = stmt.where(Asset.owner_org_id == owner)
+    if statuses:
+        stmt = stmt.where(Asset.status.in_(statuses))
+    if after:
+        stmt = stmt.where(Asset.id > after)
+    return session.scalars(stmt).all()

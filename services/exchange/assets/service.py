@@ -1,0 +1,216 @@
+"""Asset registration rules (数据资产登记): pin listed datasets, review, certify, revoke.
+
+A provider registers an asset over datasets that the catalog lists under its own
+organisation, naming the rights it claims. The datasets' hashes are pinned at that
+moment. An operator reviews the registration; approval issues a registration
+certificate signed with the exchange's ES256 key. Every step is a ledger event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.exchange.assets import repository
+from services.exchange.assets.tables import Asset, AssetDataset
+from services.exchange.datasets.client import CatalogClient, DatasetFacts
+from services.exchange.identity import repository as identity
+from services.exchange.offers import repository as offers
+from services.exchange.offers.pricing import is_public_body
+from services.exchange.trading.context import Trading
+from services.shared.auth import Principal
+from services.shared.canonical import canonical_sha256
+from services.shared.events import rfc3339
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
+
+GRADE_ORDER = {"general": 0, "important": 1, "core": 2}
+OPEN_ORDER = {"unconditional": 0, "conditional": 1, "not_open": 2}
+
+
+def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
+                   owner_org: str) -> list[DatasetFacts]:
+    """The datasets, each checked to be listed, owned by ``owner_org`` and tradable."""
+    found = []
+    for dataset_id in dataset_ids:
+        facts = catalog.dataset(dataset_id)
+        if facts is None or facts.status != "listed":
+            raise InvalidInput(f"dataset {dataset_id} is not listed in the catalog",
+                               slug="dataset-not-listed", dataset_id=dataset_id)
+        if facts.publisher_org_id != owner_org:
+            raise InvalidInput(f"dataset {dataset_id} is not published by your organisation",
+                               slug="dataset-not-owned", dataset_id=dataset_id)
+        if facts.grade == "core":
+            raise InvalidInput(f"dataset {dataset_id} is core data, which is never tradable",
+                               slug="core-data", dataset_id=dataset_id)
+        found.append(facts)
+    return found
+
+
+def _pin(position: int, facts: DatasetFacts) -> AssetDataset:
+    return AssetDataset(
+        dataset_id=facts.id, position=position, title=facts.title, revision=facts.revision,
+        metadata_sha256=facts.metadata_sha256, files=[f.as_dict() for f in facts.files],
+        content_sha256=facts.content_sha256, content_basis=facts.content_basis,
+    )
+
+
+def _aggregate_quality(found: Sequence[DatasetFacts]) -> int | None:
+    scores = [f.quality_score for f in found]
+    if not scores or any(s is None for s in scores):
+        return None
+    return min(s for s in scores if s is not None)
+
+
+def _aggregate_rows(found: Sequence[DatasetFacts]) -> int | None:
+    rows = [f.rows for f in found]
+    if not rows or any(r is None for r in rows):
+        return None
+    return sum(r for r in rows if r is not None)
+
+
+def register_asset(session: Session, outbox: Outbox, trading: Trading, *, name: str,
+                   dataset_ids: Sequence[str], rights: Sequence[str],
+                   actor: Principal) -> Asset:
+    """A pending registration over the caller's listed datasets, with their hashes pinned."""
+    if actor.org is None:
+        raise Forbidden("assets are registered by member organisations", slug="members-only")
+    # Read the catalog before touching the database: no lock is held while it answers.
+    found = fetch_datasets(trading.catalog, dataset_ids, actor.org)
+    owner = identity.organization(session, actor.org)
+    if owner is None:
+        raise NotFound(f"no organisation {actor.org}")
+    pins = [_pin(i, f) for i, f in enumerate(found)]
+    asset = Asset(
+        id=new_id("ast"), owner_org_id=actor.org, name=name, rights=sorted(rights),
+        status="pending",
+        grade=max((f.grade for f in found), key=lambda g: GRADE_ORDER.get(g, 0)),
+        open_type=max((f.open_type for f in found), key=lambda o: OPEN_ORDER.get(o, 1)),
+        public_data=is_public_body(owner.credit_code),
+        themes=sorted({t for f in found for t in f.themes}),
+        keywords=sorted({k for f in found for k in f.keywords}),
+        quality_score=_aggregate_quality(found), rows=_aggregate_rows(found),
+        content_sha256=canonical_sha256([p.content_sha256 for p in pins]),
+        created_by=actor.subject, created_at=utcnow(), datasets=pins,
+    )
+    session.add(asset)
+    session.flush()
+    outbox.record(session, type="asset.registered", actor=actor.subject, subject=asset.id,
+                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+                           "rights": asset.rights, "grade": asset.grade,
+                           "public_data": asset.public_data,
+                           "dataset_hashes": [p.pinned() for p in pins],
+                           "content_sha256": asset.content_sha256})
+    return asset
+
+
+def visible_asset(session: Session, asset_id: str, viewer: Principal | None,
+                  *, for_update: bool = False) -> Asset:
+    """An asset the viewer may see: registered ones for anyone, the rest for the owner,
+    operators and regulators (404 otherwise)."""
+    asset = repository.asset(session, asset_id, for_update=for_update)
+    if asset is None or not (asset.status in ("registered", "revoked") or _insider(asset, viewer)):
+        raise NotFound(f"no asset {asset_id}")
+    return asset
+
+
+def _insider(asset: Asset, viewer: Principal | None) -> bool:
+    return viewer is not None and (viewer.org == asset.owner_org_id
+                                   or viewer.has_role("operator", "regulator"))
+
+
+def certificate_document(asset: Asset, owner_name: str, owner_credit_code: str,
+                         issuer: str, number: str, issued_at: str) -> dict[str, Any]:
+    """The registration certificate's content, before signing."""
+    return {
+        "type": "dataex.registration_certificate",
+        "certificate_no": number,
+        "asset": {"id": asset.id, "name": asset.name, "owner_org_id": asset.owner_org_id,
+                  "owner_name": owner_name, "owner_credit_code": owner_credit_code},
+        "rights": list(asset.rights),
+        "dataset_hashes": [d.pinned() for d in asset.datasets],
+        "content_sha256": asset.content_sha256,
+        "grade": asset.grade,
+        "issued_at": issued_at,
+        "issuer": issuer,
+    }
+
+
+def review_asset(session: Session, outbox: Outbox, trading: Trading, *, asset_id: str,
+                 approve: bool, reason: str, actor: Principal) -> Asset:
+    """pending → registered with a signed certificate, or → rejected with a reason."""
+    asset = repository.asset(session, asset_id, for_update=True)
+    if asset is None:
+        raise NotFound(f"no asset {asset_id}")
+    if asset.status != "pending":
+        raise Conflict(f"the asset is {asset.status}; only pending registrations are reviewed",
+                       slug="invalid-transition")
+    if not approve and not reason.strip():
+        raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
+    now = utcnow()
+    asset.decided_at, asset.decided_by = now, actor.subject
+    asset.decision_reason = reason.strip() or None
+    if not approve:
+        asset.status = "rejected"
+        outbox.record(session, type="asset.rejected", actor=actor.subject, subject=asset.id,
+                      payload={"asset_id": asset.id,
+                               "reason_sha256": canonical_sha256(asset.decision_reason or "")})
+        return asset
+    owner = identity.organization(session, asset.owner_org_id)
+    assert owner is not None
+    number = f"DXRC-{now:%Y%m%d}-{asset.id[-10:].upper()}"
+    document = certificate_document(asset, owner.name, owner.credit_code,
+                                    trading.settings.issuer, number, rfc3339(now))
+    asset.certificate = trading.signer.sign(document)
+    asset.certificate_no = number
+    asset.status = "registered"
+    outbox.record(session, type="asset.certified", actor=actor.subject, subject=asset.id,
+                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+                           "certificate_no": number, "kid": asset.certificate["kid"],
+                           "certificate_sha256": canonical_sha256(asset.certificate),
+                           "content_sha256": asset.content_sha256, "rights": asset.rights})
+    return asset
+
+
+def revoke_asset(session: Session, outbox: Outbox, *, asset_id: str, reason: str,
+                 actor: Principal) -> Asset:
+    """Revoke a registration (its owner or an operator); its offers are withdrawn."""
+    asset = visible_asset(session, asset_id, actor, for_update=True)
+    if not (actor.org == asset.owner_org_id or actor.has_role("operator")):
+        raise Forbidden("only the owner or an operator revokes a registration",
+                        slug="owner-or-operator")
+    if asset.status not in ("pending", "registered"):
+        raise Conflict(f"the asset is {asset.status} and cannot be revoked",
+                       slug="invalid-transition")
+    now = utcnow()
+    asset.status, asset.revoked_at, asset.revoked_by = "revoked", now, actor.subject
+    asset.revoke_reason = reason.strip()
+    withdrawn = offers.withdraw_offers_of_asset(session, asset.id, now)
+    outbox.record(session, type="asset.revoked", actor=actor.subject, subject=asset.id,
+                  payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
+                           "withdrawn_offer_ids": withdrawn,
+                           "reason_sha256": canonical_sha256(asset.revoke_reason)})
+    return asset
+
+
+def list_assets(session: Session, viewer: Principal | None, *, mine: bool,
+                status: str | None, after: str | None, limit: int) -> list[Asset]:
+    """Registered assets for anyone; with ``mine`` the caller's own in any status;
+    operators and regulators may filter on any status."""
+    if mine:
+        if viewer is None or viewer.org is None:
+            raise Forbidden("mine=true needs a member's token", slug="members-only")
+        statuses = [status] if status else None
+        return list(repository.assets(session, owner=viewer.org, statuses=statuses,
+                                      after=after, limit=limit))
+    privileged = viewer is not None and viewer.has_role("operator", "regulator")
+    if status and status not in ("registered", "revoked") and not privileged:
+        raise Forbidden("only operators and regulators list assets in that status",
+                        slug="role-required")
+    statuses = [status] if status else ["registered"]
+    return list(repository.assets(session, owner=None, statuses=statuses, after=after,
+                                  limit=limit))

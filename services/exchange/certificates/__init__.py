@@ -1,0 +1,1 @@
+"""Documents the exchange signs (certificates, acceptances, vouchers) and their offline check."""

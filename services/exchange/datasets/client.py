@@ -1,0 +1,155 @@
+"""The catalog as the exchange reads it: a typed client over ``GET /v1/datasets/{id}``.
+
+The exchange registers assets over listed datasets and pins their hashes. It takes
+what the dataset document gives: the revision's ``metadata_sha256`` always, and each
+file's ``sha256`` once files are uploaded. When a dataset has no files yet the pin
+covers the metadata only, and says so (``content_basis: "metadata"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from services.shared.canonical import canonical_sha256
+from services.shared.http import RemoteProblem, ServiceClient
+from services.shared.problems import ServiceUnavailable
+from services.shared.settings import AUDIENCES
+
+
+@dataclass(frozen=True)
+class PinnedFile:
+    """A file of a dataset as registered: its id, content hash and size."""
+
+    id: str
+    sha256: str
+    rows: int | None = None
+    bytes: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form stored and certified."""
+        return {"id": self.id, "sha256": self.sha256, "rows": self.rows, "bytes": self.bytes}
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """What the exchange needs to know about a catalog dataset."""
+
+    id: str
+    status: str
+    publisher_org_id: str
+    title: str
+    keywords: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    open_type: str = "conditional"
+    grade: str = "general"
+    revision: int | None = None
+    metadata_sha256: str | None = None
+    files: tuple[PinnedFile, ...] = field(default_factory=tuple)
+    quality_score: int | None = None
+
+    @property
+    def rows(self) -> int | None:
+        """Rows over all files, when every file says how many it has."""
+        counts = [f.rows for f in self.files]
+        if not counts or any(c is None for c in counts):
+            return None
+        return sum(c for c in counts if c is not None)
+
+    @property
+    def content_basis(self) -> str:
+        """What the content hash covers: ``files`` (and metadata) or ``metadata`` only."""
+        return "files" if self.files else "metadata"
+
+    @property
+    def content_sha256(self) -> str:
+        """One hash over the dataset's revision, metadata hash and files' hashes."""
+        return canonical_sha256({
+            "dataset_id": self.id, "revision": self.revision,
+            "metadata_sha256": self.metadata_sha256,
+            "files": sorted([f.id, f.sha256] for f in self.files),
+        })
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("zh") or value.get("en") or "")
+    return str(value or "")
+
+
+def _score(quality: Any) -> int | None:
+    if not isinstance(quality, dict):
+        return None
+    for name in ("overall_score", "score"):
+        value = quality.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
+            return round(value)
+    return None
+
+
+def _files(raw: Any) -> tuple[PinnedFile, ...]:
+    pinned = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("sha256"), str) and item.get("id"):
+            rows = item.get("rows")
+            size = item.get("bytes")
+            pinned.append(PinnedFile(str(item["id"]), item["sha256"],
+                                     rows if isinstance(rows, int) else None,
+                                     size if isinstance(size, int) else None))
+    return tuple(sorted(pinned, key=lambda f: f.id))
+
+
+def facts_from_document(doc: dict[str, Any]) -> DatasetFacts:
+    """The facts of a ``GET /v1/datasets/{id}`` answer."""
+    publisher = doc.get("publisher") or {}
+    return DatasetFacts(
+        id=str(doc["id"]),
+        status=str(doc.get("status", "")),
+        publisher_org_id=str(publisher.get("id", "")) if isinstance(publisher, dict) else "",
+        title=_text(doc.get("title"))[:300],
+        keywords=tuple(str(k) for k in doc.get("keywords") or []),
+        themes=tuple(str(t) for t in doc.get("themes") or []),
+        open_type=str(doc.get("open_type", "conditional")),
+        grade=str(doc.get("grade", "general")),
+        revision=doc.get("revision") if isinstance(doc.get("revision"), int) else None,
+        metadata_sha256=doc.get("metadata_sha256"),
+        files=_files(doc.get("files")),
+        quality_score=_score(doc.get("quality")),
+    )
+
+
+class CatalogClient:
+    """Reads datasets from the catalog service, authenticated as the exchange."""
+
+    def __init__(self, client: ServiceClient) -> None:
+        self.client = client
+
+    @classmethod
+    def connect(cls, base_url: str, *, token_source: Callable[[str], str] | None,
+                timeout: float = 5.0,
+                transport: httpx.BaseTransport | None = None) -> CatalogClient:
+        """A client for the catalog at ``base_url``."""
+        return cls(ServiceClient(base_url, audience=AUDIENCES["catalog"],
+                                 token_source=token_source, timeout=timeout,
+                                 transport=transport))
+
+    def dataset(self, dataset_id: str) -> DatasetFacts | None:
+        """The dataset if the catalog shows it to the exchange, else None; 503 when the
+        catalog cannot be reached."""
+        try:
+            return facts_from_document(self.client.get_json(f"/v1/datasets/{dataset_id}"))
+        except RemoteProblem as problem:
+            if problem.status in (404, 422):
+                return None
+            raise ServiceUnavailable(f"the catalog answered {problem.status} for dataset "
+                                     f"{dataset_id}", slug="catalog-unavailable") from problem
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            raise ServiceUnavailable(f"the catalog could not be reached: {type(exc).__name__}",
+                                     slug="catalog-unavailable") from exc
+
+    def close(self) -> None:
+        """Release connections."""
+        self.client.close()

@@ -1,0 +1,1 @@
+"""Buyers' demands and the offers that match them."""

@@ -1,0 +1,1 @@
+"""Disputes over paid orders and regulators' rulings."""

@@ -1,0 +1,65 @@
+"""Request and response bodies of the dispute API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.exchange.money.schemas import Fen
+
+
+class Evidence(BaseModel):
+    """A ledger entry cited as evidence: its sequence number or event id, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ledger_seq: int | None = Field(default=None, ge=0)
+    event_id: str | None = Field(default=None, max_length=64)
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _names_an_entry(self) -> Evidence:
+        if self.ledger_seq is None and self.event_id is None:
+            raise ValueError("evidence names a ledger entry by ledger_seq or event_id")
+        return self
+
+
+class DisputeCreate(BaseModel):
+    """A party's complaint about a paid order."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    order_id: str
+    reason: str = Field(min_length=2, max_length=4000)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
+
+
+class Ruling(BaseModel):
+    """A regulator's ruling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["refund_full", "refund_partial", "reject"]
+    refund_fen: Fen | None = None
+    reason: str = Field(default="", max_length=4000)
+
+
+class DisputeOut(BaseModel):
+    """A dispute and, once ruled, the ruling."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    order_id: str
+    status: Literal["open", "ruled"]
+    opened_by_org_id: str
+    opened_by_role: str
+    reason: str
+    evidence: list[dict[str, Any]]
+    outcome: str | None
+    refund_fen: int | None
+    ruling_reason: str | None
+    ruled_at: datetime | None
+    created_at: datetime

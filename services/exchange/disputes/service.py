@@ -1,0 +1,121 @@
+"""Dispute rules: a party opens one within the window after delivery, which freezes
+settlement; a regulator rules, and money and the grant follow the ruling.
+
+Outcomes: ``refund_full`` (all back to the buyer, grant revoked → refunded),
+``refund_partial`` (``refund_fen`` back to the buyer, the rest settled to the provider
+less the fee, grant kept → settled), ``reject`` (settled in full, grant kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from services.exchange.disputes.tables import Dispute
+from services.exchange.orders.model import OrderAction, Party
+from services.exchange.orders.moves import load_order, move
+from services.exchange.orders.settlement import release_escrow
+from services.exchange.orders.tables import Order
+from services.exchange.trading.context import Trading
+from services.shared.auth import Principal
+from services.shared.canonical import canonical_sha256
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
+
+OUTCOME_ACTIONS = {
+    "refund_full": OrderAction.RULE_REFUND_FULL,
+    "refund_partial": OrderAction.RULE_REFUND_PARTIAL,
+    "reject": OrderAction.RULE_REJECT,
+}
+
+
+def open_dispute(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+                 reason: str, evidence: list[dict[str, Any]], actor: Principal) -> Dispute:
+    """paid or delivered → disputed, within the dispute window, by either party."""
+    order, party = load_order(session, order_id, actor, for_update=True)
+    if party not in (Party.BUYER, Party.PROVIDER):
+        raise Forbidden("only the buyer or the provider disputes an order",
+                        slug="parties-only")
+    now = utcnow()
+    dispute = Dispute(id=new_id("dsp"), order_id=order.id, opened_by=actor.subject,
+                      opened_by_org_id=str(actor.org), opened_by_role=party.value,
+                      reason=reason, evidence=evidence, status="open", created_at=now)
+    move(session, outbox, order, OrderAction.DISPUTE, party=party, actor=actor.subject,
+         clock=trading.clock, now=now,
+         payload={"dispute_id": dispute.id, "opened_by_org_id": actor.org,
+                  "opened_by_role": party.value, "reason_sha256": canonical_sha256(reason),
+                  "evidence": evidence})
+    session.add(dispute)
+    return dispute
+
+
+def rule(session: Session, outbox: Outbox, trading: Trading, *, dispute_id: str,
+         outcome: str, refund_fen: int | None, reason: str, actor: Principal) -> Dispute:
+    """A regulator's ruling on an open dispute; the money and the grant follow it."""
+    dispute = session.scalars(select(Dispute).where(Dispute.id == dispute_id)
+                              .with_for_update()).first()
+    if dispute is None:
+        raise NotFound(f"no dispute {dispute_id}")
+    order, party = load_order(session, dispute.order_id, actor, for_update=True)
+    if party is not Party.REGULATOR:
+        raise Forbidden("disputes are ruled by regulators", slug="role-required")
+    if dispute.status != "open":
+        raise Conflict("the dispute has already been ruled on", slug="invalid-transition")
+    refund = _refund_amount(order, outcome, refund_fen)
+    now = utcnow()
+    release_escrow(session, outbox, trading, order, OUTCOME_ACTIONS[outcome], party=party,
+                   actor=actor.subject, refund_fen=refund, now=now,
+                   payload={"dispute_id": dispute.id, "outcome": outcome,
+                            "ruling_reason_sha256": canonical_sha256(reason)})
+    dispute.status, dispute.outcome, dispute.refund_fen = "ruled", outcome, refund
+    dispute.ruling_reason, dispute.ruled_by, dispute.ruled_at = reason, actor.subject, now
+    return dispute
+
+
+def _refund_amount(order: Order, outcome: str, refund_fen: int | None) -> int:
+    if outcome == "refund_full":
+        if refund_fen not in (None, order.amount_fen):
+            raise InvalidInput(f"a full refund is the order's {order.amount_fen} fen",
+                               slug="invalid-refund")
+        return order.amount_fen
+    if outcome == "reject":
+        if refund_fen not in (None, 0):
+            raise InvalidInput("a rejected dispute refunds nothing", slug="invalid-refund")
+        return 0
+    if refund_fen is None or not 0 < refund_fen < order.amount_fen:
+        raise InvalidInput(f"a partial refund needs refund_fen between 1 and "
+                           f"{order.amount_fen - 1} fen", slug="invalid-refund")
+    return refund_fen
+
+
+def visible_dispute(session: Session, dispute_id: str, actor: Principal) -> Dispute:
+    """A dispute its order's parties and regulators may see (404 for anyone else)."""
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise NotFound(f"no dispute {dispute_id}")
+    try:
+        load_order(session, dispute.order_id, actor)
+    except NotFound:
+        raise NotFound(f"no dispute {dispute_id}") from None
+    return dispute
+
+
+def list_disputes(session: Session, actor: Principal, *, status: str | None,
+                  after: str | None, limit: int) -> Sequence[Dispute]:
+    """Disputes the caller may see, newest first."""
+    stmt = select(Dispute).order_by(Dispute.id.desc()).limit(limit)
+    if not actor.has_role("regulator"):
+        if actor.org is None:
+            raise Forbidden("disputes are listed for members", slug="members-only")
+        stmt = stmt.join(Order, Order.id == Dispute.order_id).where(
+            or_(Order.buyer_org_id == actor.org, Order.provider_org_id == actor.org))
+    if status:
+        stmt = stmt.where(Dispute.status == status)
+    if after:
+        stmt = stmt.where(Dispute.id < after)
+    return session.scalars(stmt).all()

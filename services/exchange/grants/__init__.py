@@ -1,0 +1,1 @@
+"""Access grants: tokens the catalog accepts, their status, usage and revocation."""

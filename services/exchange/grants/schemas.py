@@ -1,0 +1,38 @@
+"""Request and response bodies of the service-only grant API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.exchange.grants.service import GrantStatus
+
+
+class GrantStatusOut(BaseModel):
+    """Whether a grant lets its holder in now, and what it has used."""
+
+    grant_id: str
+    order_id: str
+    buyer_org_id: str
+    status: GrantStatus
+    dataset_ids: list[str]
+    expires_at: datetime
+    unit: str | None
+    quota: int | None
+    used_calls: int
+    used_rows: int
+    checked_at: datetime
+    max_cache_seconds: int = Field(description="how long the catalog may rely on this answer")
+
+
+class UsageIn(BaseModel):
+    """Calls and rows the catalog served under a grant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: str = Field(min_length=1, max_length=64,
+                           description="unique per report: a resent report counts once")
+    dataset_id: str = Field(min_length=1, max_length=40)
+    calls: int = Field(default=1, ge=0, le=10**9)
+    rows: int = Field(default=0, ge=0, le=10**12)

@@ -1,0 +1,179 @@
+"""Access grants: issued at payment, handed out as short-lived tokens, counted, revoked.
+
+A grant covers the contract's datasets until the end of the term. The buyer gets it as
+an ES256 JWT from the exchange's key ring (``aud: dataex-catalog``, ``kind: grant``,
+claims ``grant_id``, ``order_id``, ``dataset_ids``), valid for at most
+``grant_token_ttl_seconds`` and never beyond the term; a new token can be fetched at any
+time while the grant is active. The catalog asks ``GET /v1/grants/{id}`` (service
+tokens only) whether a grant is still active, so a revocation stops access as soon as
+the catalog's cached answer expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.exchange.grants.tables import AccessGrant, GrantUsage
+from services.exchange.offers.pricing import MeterUnit
+from services.exchange.orders.tables import Order
+from services.exchange.trading.context import Trading
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Conflict, InvalidInput, NotFound
+from services.shared.settings import AUDIENCES
+from services.shared.tokens import issue_token
+
+
+class GrantStatus(StrEnum):
+    """Whether a grant lets its holder in now."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    EXHAUSTED = "exhausted"
+
+
+def status_of(grant: AccessGrant, now: datetime) -> GrantStatus:
+    """The grant's status at ``now``."""
+    if grant.status == GrantStatus.REVOKED or grant.revoked_at is not None:
+        return GrantStatus.REVOKED
+    if grant.status == GrantStatus.EXPIRED or now >= grant.expires_at:
+        return GrantStatus.EXPIRED
+    if grant.quota is not None and used_units(grant) >= grant.quota:
+        return GrantStatus.EXHAUSTED
+    return GrantStatus.ACTIVE
+
+
+def used_units(grant: AccessGrant) -> int:
+    """What counts against a metered grant's quota: calls, or rows."""
+    return grant.used_rows if grant.unit == MeterUnit.THOUSAND_ROWS else grant.used_calls
+
+
+def issue_grant(session: Session, order: Order, dataset_ids: list[str], *, unit: str | None,
+                now: datetime) -> AccessGrant:
+    """A new grant for a paid order: its datasets, for its term, with its quota."""
+    quota = None
+    if unit == MeterUnit.CALL:
+        quota = order.quantity
+    elif unit == MeterUnit.THOUSAND_ROWS and order.quantity is not None:
+        quota = order.quantity * 1000
+    grant = AccessGrant(id=new_id("grt"), order_id=order.id, buyer_org_id=order.buyer_org_id,
+                        dataset_ids=list(dataset_ids), status=GrantStatus.ACTIVE.value,
+                        starts_at=now, expires_at=now + timedelta(days=order.term_days),
+                        unit=unit, quota=quota, used_calls=0, used_rows=0)
+    session.add(grant)
+    return grant
+
+
+def grant_of_order(session: Session, order_id: str, *, for_update: bool = False
+                   ) -> AccessGrant | None:
+    """The grant an order's payment issued."""
+    stmt = select(AccessGrant).where(AccessGrant.order_id == order_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+@dataclass(frozen=True)
+class GrantToken:
+    """A grant token and when it stops working."""
+
+    token: str
+    expires_at: datetime
+
+
+def mint_token(trading: Trading, grant: AccessGrant, now: datetime) -> GrantToken:
+    """A fresh token for an active grant; 409 if it is revoked, expired or used up."""
+    status = status_of(grant, now)
+    if status is not GrantStatus.ACTIVE:
+        raise Conflict(f"the grant is {status.value}", slug=f"grant-{status.value}")
+    issued = now.replace(microsecond=0)
+    ttl = min(timedelta(seconds=trading.settings.grant_token_ttl_seconds),
+              grant.expires_at.replace(microsecond=0) - issued)
+    if ttl < timedelta(seconds=1):
+        raise Conflict("the grant is expired", slug="grant-expired")
+    token, expires = issue_token(
+        trading.signer.key(), issuer=trading.settings.issuer, subject=grant.id,
+        audience=AUDIENCES["catalog"], ttl=ttl, now=issued,
+        claims={"kind": "grant", "org": grant.buyer_org_id, "roles": [], "grant_id": grant.id,
+                "order_id": grant.order_id, "dataset_ids": list(grant.dataset_ids)},
+    )
+    return GrantToken(token, expires)
+
+
+def revoke(session: Session, outbox: Outbox, grant: AccessGrant, *, reason: str, actor: str,
+           now: datetime) -> None:
+    """Stop a grant for good (a refund or a ruling)."""
+    if grant.revoked_at is not None:
+        return
+    grant.status, grant.revoked_at, grant.revoke_reason = GrantStatus.REVOKED.value, now, reason
+    outbox.record(session, type="grant.revoked", actor=actor, subject=grant.id,
+                  payload={"grant_id": grant.id, "order_id": grant.order_id,
+                           "buyer_org_id": grant.buyer_org_id, "reason": reason})
+
+
+def expire_due(session: Session, outbox: Outbox, now: datetime, *, limit: int = 200) -> int:
+    """Mark grants whose term has ended as expired and record it; returns how many."""
+    grants = session.scalars(
+        select(AccessGrant).where(AccessGrant.status == GrantStatus.ACTIVE.value,
+                                  AccessGrant.expires_at <= now)
+        .order_by(AccessGrant.expires_at).limit(limit).with_for_update(skip_locked=True)
+    ).all()
+    for grant in grants:
+        grant.status = GrantStatus.EXPIRED.value
+        outbox.record(session, type="grant.expired", actor="system", subject=grant.id,
+                      payload={"grant_id": grant.id, "order_id": grant.order_id,
+                               "buyer_org_id": grant.buyer_org_id})
+    return len(grants)
+
+
+def grant(session: Session, grant_id: str, *, for_update: bool = False) -> AccessGrant:
+    """The grant with ``grant_id`` (404 if none)."""
+    stmt = select(AccessGrant).where(AccessGrant.id == grant_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    found = session.scalars(stmt).first()
+    if found is None:
+        raise NotFound(f"no grant {grant_id}")
+    return found
+
+
+def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: str,
+                 dataset_id: str, calls: int, rows: int, actor: str) -> AccessGrant:
+    """Count calls and rows the catalog served under a grant (once per ``report_id``);
+    409 when the grant is not active or the report would pass its quota."""
+    found = grant(session, grant_id, for_update=True)
+    now = utcnow()
+    seen = session.get(GrantUsage, (grant_id, report_id))
+    if seen is not None:
+        if (seen.dataset_id, seen.calls, seen.rows) != (dataset_id, calls, rows):
+            raise Conflict("this report_id was used for another report",
+                           slug="usage-report-reused")
+        return found
+    if dataset_id not in found.dataset_ids:
+        raise InvalidInput(f"dataset {dataset_id} is not covered by grant {grant_id}",
+                           slug="dataset-not-granted")
+    status = status_of(found, now)
+    if status is not GrantStatus.ACTIVE:
+        raise Conflict(f"the grant is {status.value}", slug=f"grant-{status.value}")
+    if found.quota is not None:
+        more = rows if found.unit == MeterUnit.THOUSAND_ROWS else calls
+        if used_units(found) + more > found.quota:
+            raise Conflict(f"the report would pass the grant's quota of {found.quota}",
+                           slug="quota-exceeded", quota=found.quota, used=used_units(found))
+    found.used_calls += calls
+    found.used_rows += rows
+    session.add(GrantUsage(grant_id=grant_id, report_id=report_id, dataset_id=dataset_id,
+                           calls=calls, rows=rows, reported_by=actor, reported_at=now))
+    outbox.record(session, type="grant.used", actor=actor, subject=grant_id,
+                  payload={"grant_id": grant_id, "order_id": found.order_id,
+                           "buyer_org_id": found.buyer_org_id, "dataset_id": dataset_id,
+                           "calls": calls, "rows": rows, "used_calls": found.used_calls,
+                           "used_rows": found.used_rows, "quota": found.quota})
+    return found

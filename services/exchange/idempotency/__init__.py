@@ -1,0 +1,1 @@
+"""Idempotency keys: a retried POST replays its first answer."""

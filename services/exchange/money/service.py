@@ -1,0 +1,103 @@
+"""Moving money: post journal entries under row locks, deposits, balances.
+
+:func:`post` is the only way money moves. It locks the members' account rows the entry
+touches (in one global key order), applies the pure rules of :mod:`.model` to their
+balances (refusing any that would go negative), and writes the entry, its postings and
+the new balances in the caller's transaction. Two payments from one account therefore
+run one after the other, and the second sees what the first left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from services.exchange.identity import repository as identity
+from services.exchange.money import model, repository
+from services.exchange.money.model import Account, JournalEntry
+from services.exchange.money.tables import JournalEntryRow
+from services.shared.auth import Principal
+from services.shared.canonical import canonical_sha256
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import NotFound
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A journal entry written, and members' balances after it."""
+
+    entry_id: str
+    entry: JournalEntry
+    balances: dict[Account, int]
+
+
+def post(session: Session, entry: JournalEntry, *, actor: str, order_id: str | None = None,
+         reference: str | None = None) -> Posted:
+    """Write ``entry`` atomically with the caller's transaction; 409 on insufficient funds."""
+    now = utcnow()
+    repository.ensure_accounts(session, entry.accounts, now)
+    before = repository.lock_balances(session, entry.accounts)
+    after = model.apply(before, entry)
+    kept = {a: v for a, v in after.items() if repository.is_member_account(a)}
+    row = JournalEntryRow(id=new_id("je"), kind=entry.kind.value, order_id=order_id,
+                          actor=actor, reference=reference, created_at=now)
+    repository.add_entry(session, row, [(p.account, p.amount_fen) for p in entry.postings])
+    repository.set_balances(session, kept)
+    return Posted(row.id, entry, kept)
+
+
+def postings_payload(entry: JournalEntry) -> list[dict[str, object]]:
+    """An entry's postings as a ledger event carries them."""
+    return [{"account": p.account.key, "amount_fen": p.amount_fen} for p in entry.postings]
+
+
+@dataclass(frozen=True)
+class Balances:
+    """A member's money on the exchange."""
+
+    org_id: str
+    balance_fen: int
+    escrow_fen: int
+
+
+def balances_of(session: Session, org_id: str) -> Balances:
+    """An organisation's available and escrowed money."""
+    return Balances(org_id, repository.kept_balance(session, model.available(org_id)),
+                    repository.kept_balance(session, model.escrow(org_id)))
+
+
+def record_deposit(session: Session, outbox: Outbox, *, org_id: str, amount_fen: int,
+                   reference: str | None, actor: Principal) -> tuple[str, Balances]:
+    """Credit an external bank deposit to a member (operators record them)."""
+    org = identity.organization(session, org_id)
+    if org is None or org.status != "active":
+        raise NotFound(f"no active organisation {org_id}")
+    entry = model.deposit(org_id, amount_fen)
+    posted = post(session, entry, actor=actor.subject, reference=reference)
+    outbox.record(session, type="account.deposited", actor=actor.subject, subject=org_id,
+                  payload={"org_id": org_id, "amount_fen": amount_fen,
+                           "journal_entry_id": posted.entry_id,
+                           "postings": postings_payload(entry),
+                           "reference_sha256": canonical_sha256(reference or "")})
+    return posted.entry_id, Balances(org_id, posted.balances[model.available(org_id)],
+                                     repository.kept_balance(session, model.escrow(org_id)))
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    """Every account's balance from its postings, and whether the kept balances agree."""
+
+    balances: dict[str, int]
+    total_fen: int
+    kept_mismatches: dict[str, tuple[int, int]]
+
+
+def trial_balance(session: Session) -> TrialBalance:
+    """The journal's trial balance: all balances sum to zero when money is conserved."""
+    posted = repository.posted_balances(session)
+    kept = repository.kept_balances(session)
+    mismatches = {k: (v, posted.get(k, 0)) for k, v in kept.items() if v != posted.get(k, 0)}
+    return TrialBalance(posted, sum(posted.values()), mismatches)

@@ -1,0 +1,63 @@
+"""Offer routes: publish, search, read, withdraw."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.exchange.offers import repository, service
+from services.exchange.offers.pricing import Plan
+from services.exchange.offers.schemas import OfferCreate, OfferOut, OfferPage
+from services.shared.app import OutboxDep, SessionDep
+from services.shared.auth import CurrentPrincipal, Provider
+
+router = APIRouter(tags=["offers"])
+
+
+@router.post("/offers", status_code=status.HTTP_201_CREATED, response_model=OfferOut,
+             summary="Offer a registered asset on a price plan (its owner)")
+def create_offer(body: OfferCreate, session: SessionDep, outbox: OutboxDep,
+                 actor: Provider) -> OfferOut:
+    """One-time, subscription or metered (graduated tiers), with an ODRL usage policy;
+    offers over public bodies' data must respect the regulators' price caps."""
+    return OfferOut.model_validate(service.create_offer(session, outbox, body=body,
+                                                        actor=actor))
+
+
+@router.get("/offers", response_model=OfferPage, summary="Search offers (anyone)")
+def list_offers(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="words in title or "
+                                                               "description")] = None,
+    theme: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
+    plan: Plan | None = None,
+    provider: str | None = None,
+    asset_id: str | None = None,
+    max_price_fen: Annotated[int | None, Query(ge=0)] = None,
+    include_withdrawn: bool = False,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> OfferPage:
+    """Active offers, newest first; pass ``next_cursor`` back as ``cursor``."""
+    statuses = ["active", "withdrawn"] if include_withdrawn else ["active"]
+    items = repository.search(session, q=q, theme=theme, plan=plan.value if plan else None,
+                              provider=provider, asset_id=asset_id, max_price_fen=max_price_fen,
+                              statuses=statuses, after=cursor, limit=limit)
+    return OfferPage(items=[OfferOut.model_validate(o) for o in items],
+                     next_cursor=items[-1].id if len(items) == limit else None)
+
+
+@router.get("/offers/{offer_id}", response_model=OfferOut, summary="One offer (anyone)")
+def get_offer(offer_id: str, session: SessionDep) -> OfferOut:
+    """The offer with its terms, policy and terms hash."""
+    return OfferOut.model_validate(service.get_offer(session, offer_id))
+
+
+@router.post("/offers/{offer_id}/withdraw", response_model=OfferOut,
+             summary="Withdraw an offer (its provider)")
+def withdraw_offer(offer_id: str, session: SessionDep, outbox: OutboxDep,
+                   actor: CurrentPrincipal) -> OfferOut:
+    """active → withdrawn; orders already placed go on."""
+    return OfferOut.model_validate(service.withdraw_offer(session, outbox, offer_id=offer_id,
+                                                          actor=actor))

@@ -1,0 +1,58 @@
+"""SQL for offers: lookups, search, withdrawal, no rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy.orm import Session
+
+from services.exchange.offers.tables import Offer
+
+
+def offer(session: Session, offer_id: str) -> Offer | None:
+    """The offer with ``offer_id``."""
+    return session.get(Offer, offer_id)
+
+
+def withdraw_offers_of_asset(session: Session, asset_id: str, now: datetime) -> list[str]:
+    """Withdraw every active offer of an asset; returns their ids."""
+    ids = list(session.scalars(
+        select(Offer.id).where(Offer.asset_id == asset_id, Offer.status == "active")
+        .order_by(Offer.id)
+    ).all())
+    if ids:
+        session.execute(update(Offer).where(Offer.id.in_(ids))
+                        .values(status="withdrawn", withdrawn_at=now))
+    return ids
+
+
+def search(session: Session, *, q: str | None, theme: str | None, plan: str | None,
+           provider: str | None, asset_id: str | None, max_price_fen: int | None,
+           statuses: Sequence[str], after: str | None, limit: int) -> Sequence[Offer]:
+    """Offers matching the filters, newest first (by id), after a cursor."""
+    stmt = select(Offer).where(Offer.status.in_(statuses)).order_by(Offer.id.desc()).limit(limit)
+    if q:
+        for term in q.split():
+            pattern = f"%{term}%"
+            stmt = stmt.where(or_(Offer.title.ilike(pattern), Offer.description.ilike(pattern)))
+    if theme:
+        stmt = stmt.where(cast(Offer.themes, String).like(f'%"{theme}"%'))
+    if plan:
+        stmt = stmt.where(Offer.plan == plan)
+    if provider:
+        stmt = stmt.where(Offer.provider_org_id == provider)
+    if asset_id:
+        stmt = stmt.where(Offer.asset_id == asset_id)
+    if max_price_fen is not None:
+        stmt = stmt.where(Offer.price_fen <= max_price_fen)
+    if after:
+        stmt = stmt.where(Offer.id < after)
+    return session.scalars(stmt).all()
+
+
+def active_offers(session: Session, *, limit: int) -> Sequence[Offer]:
+    """The newest active offers (the pool demands are matched against)."""
+    return session.scalars(select(Offer).where(Offer.status == "active")
+                           .order_by(Offer.id.desc()).limit(limit)).all()

@@ -1,0 +1,148 @@
+"""Order rules from payment on: escrow and grant, delivery, settlement with the fee and
+a voucher, refunds, and the exchange's own moves (expiry, settlement after the window).
+
+Locks are always taken in the same order: the order row first, then account rows in
+key order (inside :func:`services.exchange.money.service.post`). Each call runs inside
+the caller's single transaction, so money, order state, grant, voucher and ledger
+events commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.exchange.assets import repository as assets
+from services.exchange.grants import service as grants
+from services.exchange.grants.service import GrantToken
+from services.exchange.grants.tables import AccessGrant
+from services.exchange.money import model as money
+from services.exchange.money.service import post, postings_payload
+from services.exchange.offers import repository as offers
+from services.exchange.orders.model import (
+    TRANSITIONS,
+    OrderAction,
+    OrderState,
+    Party,
+    decide,
+)
+from services.exchange.orders.moves import facts_of, load_order, move
+from services.exchange.orders.tables import Order
+from services.exchange.trading.context import Trading
+from services.exchange.vouchers import service as vouchers
+from services.shared.auth import Principal
+from services.shared.events import EventRecord, rfc3339
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Conflict, Forbidden
+
+SYSTEM_ACTOR = "system"
+
+
+def pay_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+              actor: Principal) -> Order:
+    """accepted → paid: the price moves from the buyer's available money to escrow (409
+    when it does not suffice) and an access grant is issued for the contract's term."""
+    order, party = load_order(session, order_id, actor, for_update=True)
+    now = utcnow()
+    decide(facts_of(order), OrderAction.PAY, party=party, now=now, clock=trading.clock)
+    payment: dict[str, Any] = {"amount_fen": order.amount_fen, "journal_entry_id": None,
+                               "postings": []}
+    if order.amount_fen > 0:
+        entry = money.escrow_payment(order.buyer_org_id, order.amount_fen)
+        posted = post(session, entry, actor=actor.subject, order_id=order.id)
+        payment |= {"journal_entry_id": posted.entry_id, "postings": postings_payload(entry)}
+    asset = assets.asset(session, order.asset_id)
+    offer = offers.offer(session, order.offer_id)
+    assert asset is not None and offer is not None
+    grant = grants.issue_grant(session, order, asset.dataset_ids, unit=offer.unit, now=now)
+    move(session, outbox, order, OrderAction.PAY, party=party, actor=actor.subject,
+         clock=trading.clock, now=now, payload={**payment, "grant_id": grant.id})
+    outbox.record(session, type="grant.issued", actor=actor.subject, subject=grant.id,
+                  payload={"grant_id": grant.id, "order_id": order.id,
+                           "buyer_org_id": order.buyer_org_id, "dataset_ids": grant.dataset_ids,
+                           "dataset_hashes": [d.pinned() for d in asset.datasets],
+                           "expires_at": rfc3339(grant.expires_at), "unit": grant.unit,
+                           "quota": grant.quota, "contract_sha256": order.contract_sha256})
+    return order
+
+
+def deliver_grant(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+                  actor: Principal) -> tuple[GrantToken, AccessGrant]:
+    """A fresh grant token for the buyer; the first one marks the order delivered."""
+    order, party = load_order(session, order_id, actor, for_update=True)
+    if party is not Party.BUYER:
+        raise Forbidden("only the buyer receives the grant", slug="buyer-only")
+    grant = grants.grant_of_order(session, order.id)
+    if grant is None:
+        raise Conflict(f"the order is {order.status}; a grant exists once it is paid",
+                       slug="not-paid", state=order.status)
+    now = utcnow()
+    token = grants.mint_token(trading, grant, now)
+    if order.status == OrderState.PAID:
+        move(session, outbox, order, OrderAction.DELIVER, party=party, actor=actor.subject,
+             clock=trading.clock, now=now, payload={"grant_id": grant.id})
+    return token, grant
+
+
+def confirm_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+                  actor: Principal) -> Order:
+    """The buyer accepts delivery: settled, the provider paid less the fee, a voucher."""
+    order, party = load_order(session, order_id, actor, for_update=True)
+    release_escrow(session, outbox, trading, order, OrderAction.CONFIRM, party=party,
+                   actor=actor.subject, refund_fen=0, now=utcnow())
+    return order
+
+
+def release_escrow(session: Session, outbox: Outbox, trading: Trading, order: Order,
+                   action: OrderAction, *, party: Party, actor: str, refund_fen: int,
+                   now: datetime, payload: dict[str, Any] | None = None) -> EventRecord:
+    """Settle or refund a locked order: refund ``refund_fen`` to the buyer, pay the rest
+    to the provider less the fee, issue the voucher (settled) or revoke the grant (fully
+    refunded). The move's ledger event carries the postings and amounts."""
+    decide(facts_of(order), action, party=party, now=now, clock=trading.clock)
+    shares = money.Split(refund_fen=0, provider_fen=0, fee_fen=0)
+    journal: dict[str, Any] = {"journal_entry_id": None, "postings": []}
+    if order.amount_fen > 0:
+        entry, shares = money.release(order.buyer_org_id, order.provider_org_id,
+                                      order.amount_fen, refund_fen=refund_fen,
+                                      fee_bps=trading.fee_bps)
+        posted = post(session, entry, actor=actor, order_id=order.id)
+        journal = {"journal_entry_id": posted.entry_id, "postings": postings_payload(entry)}
+    order.refunded_fen, order.fee_fen = shares.refund_fen, shares.fee_fen
+    order.provider_net_fen = shares.provider_fen
+    target = TRANSITIONS[action].target
+    voucher_id = vouchers.new_voucher_id() if target is OrderState.SETTLED else None
+    event = move(session, outbox, order, action, party=party, actor=actor, clock=trading.clock,
+                 now=now, payload={"amount_fen": order.amount_fen,
+                                   "refunded_fen": shares.refund_fen,
+                                   "fee_fen": shares.fee_fen, "fee_bps": trading.fee_bps,
+                                   "provider_net_fen": shares.provider_fen,
+                                   "voucher_id": voucher_id, **journal, **(payload or {})})
+    if voucher_id is not None:
+        asset = assets.asset(session, order.asset_id)
+        assert asset is not None
+        vouchers.issue_voucher(session, trading, order, voucher_id=voucher_id,
+                               asset_content_sha256=asset.content_sha256,
+                               settlement_event_id=event.event_id, now=now)
+    if target is OrderState.REFUNDED:
+        grant = grants.grant_of_order(session, order.id, for_update=True)
+        if grant is not None:
+            grants.revoke(session, outbox, grant, reason="refunded", actor=actor, now=now)
+    return event
+
+
+def expire_order(session: Session, outbox: Outbox, trading: Trading, order: Order,
+                 now: datetime) -> None:
+    """A request nobody answered, or an accepted order nobody paid, past its deadline."""
+    move(session, outbox, order, OrderAction.EXPIRE, party=Party.SYSTEM, actor=SYSTEM_ACTOR,
+         clock=trading.clock, now=now)
+
+
+def settle_after_window(session: Session, outbox: Outbox, trading: Trading, order: Order,
+                        now: datetime) -> None:
+    """A paid or delivered order that nobody disputed within the acceptance window."""
+    release_escrow(session, outbox, trading, order, OrderAction.AUTO_SETTLE,
+                   party=Party.SYSTEM, actor=SYSTEM_ACTOR, refund_fen=0, now=now)

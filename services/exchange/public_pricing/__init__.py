@@ -1,0 +1,1 @@
+"""Public-data pricing: regulators' price caps and approved public-interest purposes."""
