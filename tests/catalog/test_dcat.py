@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
-from tests.catalog.conftest import Callers, bearer
+from services.catalog.datasets.schemas import DatasetOut
+from services.catalog.dcat.jsonld import dataset_document
+from tests.catalog.conftest import Callers, bearer, dataset_body
 
 # rdflib's own DCAT namespace predates DCAT 3 (dcat:version); open namespaces accept any term.
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -128,3 +131,30 @@ class TestCatalogDocument:
         assert second_page.value(view, HYDRA.next) is None
         everything = callers.catalog.get("/v1/dcat/catalog.jsonld").text
         assert draft["id"] not in everything
+
+
+def test_files_become_distributions() -> None:
+    body = dataset_body()
+    del body["publisher_name"]
+    dataset = DatasetOut.model_validate({
+        **body, "id": "ds_x", "status": "listed", "revision": 2,
+        "publisher": {"id": "org_x", "name": "杭州市交通运输局"}, "metadata_sha256": "0" * 64,
+        "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-02T00:00:00Z",
+        "listed_at": "2026-01-02T00:00:00Z",
+        "files": [{"id": "file_1", "bytes": 1234, "sha256": "ab" * 32,
+                   "media_type": "text/csv"}],
+    })
+    graph = Graph().parse(data=json.dumps(dataset_document(
+        dataset, catalog_url=CATALOG_URL, exchange_url="http://127.0.0.1:8002")),
+        format="json-ld")
+    ds = URIRef(f"{CATALOG_URL}/v1/datasets/ds_x")
+    file = URIRef(f"{CATALOG_URL}/v1/datasets/ds_x/files/file_1")
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    assert (ds, DCAT.distribution, file) in graph
+    assert (file, RDF.type, DCAT.Distribution) in graph
+    assert (file, DCAT.downloadURL, URIRef(f"{file}/content")) in graph
+    assert (file, DCAT.byteSize, Literal("1234", datatype=XSD.nonNegativeInteger)) in graph
+    assert (file, DCAT.mediaType,
+            URIRef("https://www.iana.org/assignments/media-types/text/csv")) in graph
+    checksum = graph.value(file, spdx.checksum)
+    assert (checksum, spdx.checksumValue, Literal("ab" * 32, datatype=XSD.hexBinary)) in graph

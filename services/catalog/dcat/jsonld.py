@@ -12,7 +12,7 @@ Pure functions from the API's own models to JSON-LD objects with an inline
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ CONTEXT: dict[str, Any] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "hydra": "http://www.w3.org/ns/hydra/core#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 MEDIA_TYPE = "application/ld+json"
@@ -114,8 +115,33 @@ def dataset_node(dataset: DatasetOut, *, catalog_url: str, exchange_url: str) ->
         }
     if dataset.files:
         node["dcat:distribution"] = [
-            {"@type": "dcat:Distribution", **file} for file in dataset.files
+            distribution_node(iri, file) for file in dataset.files if file.get("id")
         ]
+    return node
+
+
+def distribution_node(dataset_url: str, file: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``dcat:Distribution`` for one file of a dataset, from the file's API form
+    (``id``, and when known ``bytes``, ``sha256``, ``media_type``)."""
+    iri = f"{dataset_url}/files/{file['id']}"
+    node: dict[str, Any] = {
+        "@id": iri,
+        "@type": "dcat:Distribution",
+        "dcat:downloadURL": {"@id": f"{iri}/content"},
+        "dcat:accessURL": {"@id": dataset_url},
+    }
+    if isinstance(file.get("bytes"), int):
+        node["dcat:byteSize"] = {"@value": str(file["bytes"]), "@type": "xsd:nonNegativeInteger"}
+    if file.get("media_type"):
+        node["dcat:mediaType"] = {
+            "@id": f"https://www.iana.org/assignments/media-types/{file['media_type']}"
+        }
+    if file.get("sha256"):
+        node["spdx:checksum"] = {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+            "spdx:checksumValue": {"@value": file["sha256"], "@type": "xsd:hexBinary"},
+        }
     return node
 
 
