@@ -30,9 +30,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.databases import DatabaseFactory, postgres_admin_url  # noqa: E402
-from tests.e2e.ledger_client import ServiceEmitter  # noqa: E402
-from tests.e2e.processes import ServiceProcesses  # noqa: E402
+from tests.databases import DatabaseFactory, postgres_admin_url
+from tests.e2e.ledger_client import ServiceEmitter
+from tests.e2e.processes import ServiceProcesses
 
 ENTRY_TABLE = """
 CREATE TABLE bench_rows (
@@ -119,6 +119,65 @@ def http_singles(procs: ServiceProcesses, emitter: ServiceEmitter, n: int) -> tu
     return n, elapsed
 
 
+WRK_SCRIPT = """
+local bodies = {}
+local tid = 0
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+function init(args)
+  local n = 0
+  local nthreads = tonumber(os.getenv("WRK_THREADS"))
+  for line in io.lines(os.getenv("WRK_BODIES")) do
+    if n % nthreads == tid then bodies[#bodies + 1] = line end
+    n = n + 1
+  end
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = os.getenv("WRK_AUTH")
+end
+local i = 0
+function request()
+  i = i + 1
+  if i > #bodies then i = 1 end
+  return wrk.format(nil, nil, nil, bodies[i])
+end
+"""
+
+
+def wrk_singles(procs: ServiceProcesses, emitter: ServiceEmitter, seconds: int,
+                workdir: Path) -> tuple[int, float] | None:
+    """Single appends from 32 connections driven by wrk (a C load generator, so the
+    client does not compete with the server for the GIL); None if wrk is absent."""
+    import json
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("wrk") is None:
+        return None
+    bodies = workdir / "bodies.jsonl"
+    with bodies.open("w") as f:
+        for i in range(seconds * 4000):
+            f.write(json.dumps(emitter.entry(i)) + "\n")
+    script = workdir / "append.lua"
+    script.write_text(WRK_SCRIPT)
+    env = {**os.environ, "WRK_BODIES": str(bodies), "WRK_THREADS": "2",
+           "WRK_AUTH": emitter.headers["Authorization"]}
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "-s", str(script), "--latency",
+         procs.url("audit") + "/v1/entries"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        requests -= int(failed.group(1))
+    return requests, float(seconds)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=20000)
@@ -148,6 +207,9 @@ def main() -> int:
                 batch_rate = median_rate(3, lambda: http_batches(procs, emitter, args.entries))
                 singles = max(args.entries // 4, 2000)
                 single_http = median_rate(3, lambda: http_singles(procs, emitter, singles))
+                wrk_runs = [wrk_singles(procs, emitter, 10, Path(tmp)) for _ in range(3)]
+                wrk_rate = (statistics.median(n / s for n, s in wrk_runs)  # type: ignore[misc]
+                            if all(wrk_runs) else None)
             finally:
                 procs.stop_all()
         finally:
@@ -158,9 +220,13 @@ def main() -> int:
     print(f"raw executemany, 100 rows/commit {batched_rate:10.0f} rows/s")
     print(f"HTTP batch append (500/request)  {batch_rate:10.0f} entries/s  "
           f"= {batch_rate / batched_rate:.2f} x raw batched")
-    print(f"HTTP single appends, 32 clients  {single_http:10.0f} entries/s  "
+    print(f"HTTP single appends, 32 Python clients {single_http:6.0f} entries/s  "
           f"= {single_http / batched_rate:.2f} x raw batched, "
           f"{single_http / single_rate:.2f} x raw per-row commits")
+    if wrk_rate is not None:
+        print(f"HTTP single appends, 32 wrk connections {wrk_rate:5.0f} entries/s  "
+              f"= {wrk_rate / batched_rate:.2f} x raw batched, "
+              f"{wrk_rate / single_rate:.2f} x raw per-row commits")
     return 0
 
 

@@ -12,22 +12,22 @@ from services.shared.database import Database
 from services.shared.keyring import KeyRing
 
 
-def _sequencer(request: Request) -> Sequencer:
+async def _sequencer(request: Request) -> Sequencer:
     sequencer: Sequencer = request.app.state.sequencer
     return sequencer
 
 
-def _source_keys(request: Request) -> SourceKeys:
+async def _source_keys(request: Request) -> SourceKeys:
     keys: SourceKeys = request.app.state.source_keys
     return keys
 
 
-def _ledger_keys(request: Request) -> KeyRing:
+async def _ledger_keys(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.ledger_keys
     return ring
 
 
-def _db(request: Request) -> Database:
+async def _db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 

@@ -11,17 +11,17 @@ from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.identity.passwords import Passwords
 
 
-def _settings(request: Request) -> ExchangeSettings:
+async def _settings(request: Request) -> ExchangeSettings:
     settings: ExchangeSettings = request.app.state.settings
     return settings
 
 
-def _passwords(request: Request) -> Passwords:
+async def _passwords(request: Request) -> Passwords:
     passwords: Passwords = request.app.state.passwords
     return passwords
 
 
-def _issuer(request: Request) -> TokenIssuer:
+async def _issuer(request: Request) -> TokenIssuer:
     issuer: TokenIssuer = request.app.state.issuer
     return issuer
 

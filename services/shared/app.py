@@ -98,7 +98,7 @@ def whoami_router() -> APIRouter:
     return router
 
 
-def _outbox(request: Request) -> Outbox:
+async def _outbox(request: Request) -> Outbox:
     outbox: Outbox = request.app.state.outbox
     return outbox
 

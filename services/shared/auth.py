@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -100,6 +100,9 @@ class TokenVerifier:
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT issued by the exchange")
 
+# The dependencies below that only look at what another one produced are ``async`` so
+# that FastAPI calls them on the event loop instead of handing each to a worker thread.
+
 
 def optional_principal(
     request: Request,
@@ -114,7 +117,7 @@ def optional_principal(
     return verifier.principal(credentials.credentials)
 
 
-def current_principal(
+async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     """The caller; 401 without a valid bearer token."""
@@ -123,10 +126,10 @@ def current_principal(
     return principal
 
 
-def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals holding one of ``roles``."""
 
-    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.has_role(*roles):
             raise Forbidden(f"this needs the role {' or '.join(roles)}", slug="role-required")
         return principal
@@ -134,7 +137,9 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     return _check
 
 
-def service_principal(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+async def service_principal(
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> Principal:
     """Only other dataex services (service tokens) may pass."""
     if not principal.is_service:
         raise Forbidden("only dataex services may call this", slug="service-only")

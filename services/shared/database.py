@@ -67,12 +67,14 @@ def create_db_engine(
         )
         _configure_sqlite(engine, synchronous="FULL", writer=writer)
         return engine
+    # No pre-ping: it costs a round trip on every checkout; a connection the server
+    # dropped fails one statement (and is replaced), and recycling keeps them fresh.
     return create_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
-        pool_pre_ping=True,
+        pool_recycle=1800,
     )
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,23 +24,27 @@ from services.audit.ledger.tables import (
 STATE_ID = 1
 
 
-def lock_state(session: Session) -> LedgerState:
-    """The sequencer's state row, locked until the transaction ends (created if absent)."""
+_STATE: Table = LedgerState.__table__  # type: ignore[assignment]
+
+def lock_state(session: Session) -> Any:
+    """The sequencer's state row (tree_size, head_hash, frontier, checkpoint_size),
+    locked until the transaction ends; created if absent."""
+    conn = session.connection()
     query = (
-        select(LedgerState)
-        .where(LedgerState.id == STATE_ID)
+        select(_STATE.c.tree_size, _STATE.c.head_hash, _STATE.c.frontier,
+               _STATE.c.checkpoint_size)
+        .where(_STATE.c.id == STATE_ID)
         .with_for_update()
-        .execution_options(populate_existing=True)
     )
-    state = session.scalars(query).first()
+    state = conn.execute(query).first()
     if state is not None:
         return state
-    dialect = session.get_bind().dialect.name
+    dialect = conn.dialect.name
     values = {"id": STATE_ID, "tree_size": 0, "head_hash": GENESIS_HASH, "frontier": "[]",
               "checkpoint_size": 0}
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerState).values(values)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
-    return session.scalars(query).one()
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(_STATE).values(values)
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
+    return conn.execute(query).one()
 
 
 def read_state(session: Session) -> LedgerState | None:
@@ -48,7 +52,7 @@ def read_state(session: Session) -> LedgerState | None:
     return session.get(LedgerState, STATE_ID)
 
 
-def frontier_of(state: LedgerState) -> Frontier:
+def frontier_of(state: Any) -> Frontier:
     """The tree's right edge as stored in the state row."""
     return Frontier(state.tree_size, tuple(bytes.fromhex(h) for h in json.loads(state.frontier)))
 

@@ -14,9 +14,10 @@ in constant memory, and stops at the first failure, naming the entry and what is
 - with ``since``, the bundle extends an older trusted checkpoint or bundle.
 
 ``fast`` trusts entry signatures: entries are not parsed as JSON (a regular expression
-reads the envelope) and only hashes, keys named and checkpoints are checked. A full
-verification fans the per-entry work out to worker processes, chunk by chunk; this process
-reads the file, links the chunks and folds their leaves into the tree, in order.
+reads the envelope) and only hashes, the keys entries name and checkpoints are checked, in
+this process. A full verification fans the per-entry work out to worker processes, chunk by
+chunk; this process reads the file, links the chunks and folds their leaves into the tree,
+in order, so memory stays flat whatever the bundle's size.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class Report:
     ``entries`` counts the entries verified in order before any failure; ``last_checkpoint``
     is the last checkpoint verified (in the form ``GET /v1/checkpoints/latest`` serves, so
     it can be kept as the next ``since``); ``unchecked_tail`` counts the entries after it:
-    chained and signed, but not yet covered by a signed root.
+    chained (and in a full verification signed), but not yet covered by a signed root.
     """
 
     ok: bool
@@ -138,7 +139,12 @@ class Report:
 
 @dataclass(frozen=True)
 class TrustedCheckpoint:
-    """A checkpoint the verifier already trusts: a newer bundle must extend it."""
+    """A checkpoint the verifier already trusts: a newer bundle must extend it.
+
+    With ``signature`` (and ``timestamp``, which it signs) it must also verify with one of
+    the bundle's ledger keys (the one named ``kid``, if given); ``log`` is the log id the
+    ledger signs into every checkpoint.
+    """
 
     tree_size: int
     root_hash: str
@@ -203,9 +209,12 @@ def verify_bundle(
 
     ``since`` is a :class:`TrustedCheckpoint`, JSON text or a file holding one, or the
     path of an older bundle: the new bundle must extend it (else "rewritten") and not be
-    shorter (else "rolled-back"). ``workers`` is the number of processes checking
-    signatures (default: every CPU, for bundles of :data:`PARALLEL_MIN_ENTRIES` entries or
-    more; 1 stays in-process). ``progress(done, total)`` is called as entries are verified.
+    shorter (else "rolled-back"). ``workers`` is the number of processes checking entries:
+    by default every CPU for a full verification of :data:`PARALLEL_MIN_ENTRIES` entries or
+    more, and none (in-process) for smaller bundles and fast verification; 1 is always
+    in-process. ``progress(done, total)`` is called as entries are verified (every chunk).
+    Raises ``FileNotFoundError`` if there is no such file; everything wrong inside the
+    file is a failure in the report.
     """
     if not os.path.isfile(path):
         raise FileNotFoundError(path)
