@@ -9,7 +9,9 @@ base64url without padding. ``kid`` names the exchange key in its JWKS
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -78,3 +80,16 @@ def verify_document(document: dict[str, Any], jwks: dict[str, Any]) -> Verificat
     except InvalidSignature:
         return Verification(False, "the signature does not match the document", doc_type, kid)
     return Verification(True, "signature valid", doc_type, kid)
+
+
+def verify_files(document_path: Path, jwks_path: Path) -> Verification:
+    """Verify a document saved as JSON against a JWK Set saved as JSON (both local files:
+    this is what ``dataex certificate verify FILE --jwks KEYS`` runs)."""
+    try:
+        document = json.loads(Path(document_path).read_text(encoding="utf-8"))
+        jwks = json.loads(Path(jwks_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return Verification(False, f"cannot read the files: {exc}")
+    if not isinstance(jwks, dict):
+        return Verification(False, "the key set is not a JSON object")
+    return verify_document(document, jwks)

@@ -70,7 +70,7 @@ def build_trading(settings: ExchangeSettings, issuer: TokenIssuer) -> Trading:
                    catalog=catalog)
 
 
-def _trading(request: Request) -> Trading:
+async def _trading(request: Request) -> Trading:
     trading: Trading = request.app.state.trading
     return trading
 
