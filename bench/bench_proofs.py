@@ -25,15 +25,15 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.audit.ledger.merkle import (  # noqa: E402
+from services.audit.ledger.merkle import (
     Frontier,
     inclusion_proof,
     leaf_hash,
     root_from_frontier,
     verify_inclusion,
 )
-from services.audit.ledger.repository import SessionNodeReader  # noqa: E402
-from services.shared.migrations import upgrade  # noqa: E402
+from services.audit.ledger.repository import SessionNodeReader
+from services.shared.migrations import upgrade
 
 OUT = Path(__file__).parent / "out"
 
