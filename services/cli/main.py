@@ -19,6 +19,11 @@ from services.shared.migrations import SERVICES
 app = typer.Typer(help="dataex: public data-exchange platform", no_args_is_help=True)
 keys_app = typer.Typer(help="Signing keys", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+certificate_app = typer.Typer(
+    help="Documents the exchange signs: registration certificates, contract acceptances, "
+    "trade vouchers", no_args_is_help=True,
+)
+app.add_typer(certificate_app, name="certificate")
 console = Console()
 
 
@@ -205,6 +210,23 @@ def verify(
     assert failure is not None
     where = f"entry {failure.seq}" if failure.seq is not None else "bundle"
     console.print(f"[red]FAILED[/] {where}: {failure.kind}: {failure.detail}")
+    raise typer.Exit(1)
+
+
+@certificate_app.command("verify")
+def verify_certificate(
+    document: Annotated[Path, typer.Argument(help="the signed document, as JSON")],
+    jwks: Annotated[Path, typer.Option(help="the exchange's keys, saved from "
+                                            "/v1/signing-keys or /.well-known/jwks.json")],
+) -> None:
+    """Check a certificate, contract acceptance or trade voucher offline."""
+    from services.exchange.certificates.verify import verify_files
+
+    result = verify_files(document, jwks)
+    if result.valid:
+        console.print(f"[green]VALID[/] {result.type} signed by {result.kid}")
+        return
+    console.print(f"[red]INVALID[/] {result.reason}")
     raise typer.Exit(1)
 
 
