@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -245,6 +246,32 @@ def test_parallel_workers(tmp_path: Path, ledger: Ledger,
         f = failure(verify(tmp_path, big.lines(swapped), workers=2, fast=fast))
         assert (f.seq, f.kind) == (8, "reordered")
     assert verify(tmp_path, big.lines(), name="bundle.tar", workers=2, fast=True).ok
+
+
+def test_parallel_workers_spawned_beside_threads(tmp_path: Path, ledger: Ledger,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # With other threads running (a server, a test client) workers are spawned, not forked.
+    monkeypatch.setattr(verifier_module, "CHUNK_ENTRIES", 4)
+    methods: list[str | None] = []
+    real = verifier_module.multiprocessing.get_context
+
+    def get_context(method: str | None = None) -> Any:
+        methods.append(method)
+        return real(method)
+
+    monkeypatch.setattr(verifier_module.multiprocessing, "get_context", get_context)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        entries = list(ledger.entries)
+        entries[9] = edit(entries[9], lambda b: b.update(signature="00" * 64))
+        f = failure(verify(tmp_path, ledger.lines(entries), workers=2))
+        assert (f.seq, f.kind) == (9, "bad-signature")
+    finally:
+        stop.set()
+        thread.join()
+    assert methods == ["spawn"]
 
 
 def test_the_verifier_needs_no_server_code() -> None:
