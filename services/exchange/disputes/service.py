@@ -68,12 +68,12 @@ def rule(session: Session, outbox: Outbox, trading: Trading, *, dispute_id: str,
         raise Conflict("the dispute has already been ruled on", slug="invalid-transition")
     refund = _refund_amount(order, outcome, refund_fen)
     now = utcnow()
+    dispute.status, dispute.outcome, dispute.refund_fen = "ruled", outcome, refund
+    dispute.ruling_reason, dispute.ruled_by, dispute.ruled_at = reason, actor.subject, now
     release_escrow(session, outbox, trading, order, OUTCOME_ACTIONS[outcome], party=party,
                    actor=actor.subject, refund_fen=refund, now=now,
                    payload={"dispute_id": dispute.id, "outcome": outcome,
                             "ruling_reason_sha256": canonical_sha256(reason)})
-    dispute.status, dispute.outcome, dispute.refund_fen = "ruled", outcome, refund
-    dispute.ruling_reason, dispute.ruled_by, dispute.ruled_at = reason, actor.subject, now
     return dispute
 
 

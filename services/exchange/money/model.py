@@ -205,6 +205,12 @@ class InsufficientFunds(Conflict):
     title = "Insufficient funds"
 
 
+def insufficient(account: Account, held_fen: int, needed_fen: int) -> InsufficientFunds:
+    """The refusal of a movement that needs more than an account holds."""
+    return InsufficientFunds(f"account {account.key} holds {held_fen} fen; {needed_fen} fen "
+                             "are needed", account=account.key)
+
+
 def apply(balances: Mapping[Account, int], entry: JournalEntry) -> dict[Account, int]:
     """The balances after ``entry``; :class:`InsufficientFunds` if a guarded account
     would go negative (nothing changes then)."""
@@ -213,9 +219,5 @@ def apply(balances: Mapping[Account, int], entry: JournalEntry) -> dict[Account,
         after[posting.account] = after.get(posting.account, 0) + posting.amount_fen
     for account in entry.accounts:
         if account.guarded and after[account] < 0:
-            raise InsufficientFunds(
-                f"account {account.key} holds {balances.get(account, 0)} fen; "
-                f"{-entry.amount_for(account)} fen are needed",
-                account=account.key,
-            )
+            raise insufficient(account, balances.get(account, 0), -entry.amount_for(account))
     return after

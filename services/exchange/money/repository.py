@@ -1,11 +1,12 @@
-"""SQL for money: accounts (locked in key order), journal entries, postings, balances."""
+"""SQL for money: accounts, conditional balance changes, journal entries, postings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,39 +20,44 @@ def is_member_account(account: Account) -> bool:
     return account.owner not in ("exchange", "external")
 
 
+_ENSURED = "dataex_money_accounts_ensured"
+
+
 def ensure_accounts(session: Session, accounts: Iterable[Account], now: datetime) -> None:
-    """Create the accounts that do not exist yet (members' at a zero balance)."""
+    """Create the accounts that do not exist yet (members' at a zero balance).
+
+    Once a database connection has seen an account exist it does not ask again (account
+    rows are never deleted), so most movements skip this statement.
+    """
+    info = session.connection().info.setdefault(_ENSURED, set())
+    wanted = [a for a in sorted(set(accounts)) if a.key not in info]
+    if not wanted:
+        return
     rows = [{"id": a.key, "owner": a.owner, "kind": a.kind.value,
              "balance_fen": 0 if is_member_account(a) else None, "created_at": now}
-            for a in sorted(set(accounts))]
-    if not rows:
-        return
+            for a in wanted]
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(MoneyAccount)
     session.execute(stmt.values(rows).on_conflict_do_nothing(index_elements=["id"]))
+    info.update(a.key for a in wanted)
 
 
-def lock_balances(session: Session, accounts: Iterable[Account]) -> dict[Account, int]:
-    """The kept balances of members' accounts, locked for update in key order (the one
-    global lock order, so that concurrent movements never deadlock)."""
-    keys = sorted({a.key for a in accounts if is_member_account(a)})
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(MoneyAccount.id, MoneyAccount.balance_fen)
-        .where(MoneyAccount.id.in_(keys))
-        .order_by(MoneyAccount.id)
-        .with_for_update()
-    ).all()
-    return {Account.parse(r.id): int(r.balance_fen or 0) for r in rows}
+def add_to_balance(session: Session, account: Account, amount_fen: int) -> int | None:
+    """Add ``amount_fen`` to a member account's kept balance unless that would take it
+    below zero; the new balance, or None when refused.
 
-
-def set_balances(session: Session, balances: dict[Account, int]) -> None:
-    """Write members' new balances."""
-    for account, balance in sorted(balances.items()):
-        if is_member_account(account):
-            session.execute(update(MoneyAccount).where(MoneyAccount.id == account.key)
-                            .values(balance_fen=balance))
+    One conditional UPDATE: it takes the row lock (held to the commit) and checks the
+    balance under it, so concurrent debits of one account queue and the second sees what
+    the first left.
+    """
+    table = cast(Table, MoneyAccount.__table__)
+    new = session.execute(
+        update(table)
+        .where(table.c.id == account.key, table.c.balance_fen + amount_fen >= 0)
+        .values(balance_fen=table.c.balance_fen + amount_fen)
+        .returning(table.c.balance_fen)
+    ).scalar()
+    return None if new is None else int(new)
 
 
 def add_entry(session: Session, row: JournalEntryRow,

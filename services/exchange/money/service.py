@@ -1,10 +1,10 @@
-"""Moving money: post journal entries under row locks, deposits, balances.
+"""Moving money: post journal entries, deposits, balances.
 
-:func:`post` is the only way money moves. It locks the members' account rows the entry
-touches (in one global key order), applies the pure rules of :mod:`.model` to their
-balances (refusing any that would go negative), and writes the entry, its postings and
-the new balances in the caller's transaction. Two payments from one account therefore
-run one after the other, and the second sees what the first left.
+:func:`post` is the only way money moves. The pure rules of :mod:`.model` make the entry
+(balanced, integer fen); :func:`post` writes it with its postings and changes members'
+kept balances by conditional UPDATEs that refuse to take a balance below zero, in the
+caller's transaction. Each UPDATE holds its row lock to the commit, so two payments from
+one account run one after the other and the second sees what the first left.
 """
 
 from __future__ import annotations
@@ -34,18 +34,36 @@ class Posted:
     balances: dict[Account, int]
 
 
+def new_entry_id() -> str:
+    """A fresh journal entry id (known before the entry is posted)."""
+    return new_id("je")
+
+
 def post(session: Session, entry: JournalEntry, *, actor: str, order_id: str | None = None,
-         reference: str | None = None) -> Posted:
-    """Write ``entry`` atomically with the caller's transaction; 409 on insufficient funds."""
+         reference: str | None = None, entry_id: str | None = None) -> Posted:
+    """Write ``entry`` atomically with the caller's transaction; 409 on insufficient funds.
+
+    The entry and its postings are written first (with everything else the transaction
+    holds), then members' balances change by one conditional UPDATE each, in account key
+    order (one global lock order: no deadlocks). Callers post last, so account rows stay
+    locked only until the commit right after: a provider's account is credited by every
+    settlement of its sales, and must not be held while other work is done.
+    """
     now = utcnow()
     repository.ensure_accounts(session, entry.accounts, now)
-    before = repository.lock_balances(session, entry.accounts)
-    after = model.apply(before, entry)
-    kept = {a: v for a, v in after.items() if repository.is_member_account(a)}
-    row = JournalEntryRow(id=new_id("je"), kind=entry.kind.value, order_id=order_id,
-                          actor=actor, reference=reference, created_at=now)
+    row = JournalEntryRow(id=entry_id or new_entry_id(), kind=entry.kind.value,
+                          order_id=order_id, actor=actor, reference=reference, created_at=now)
     repository.add_entry(session, row, [(p.account, p.amount_fen) for p in entry.postings])
-    repository.set_balances(session, kept)
+    kept: dict[Account, int] = {}
+    for account in entry.accounts:
+        if not repository.is_member_account(account):
+            continue
+        amount = entry.amount_for(account)
+        balance = repository.add_to_balance(session, account, amount)
+        if balance is None:
+            raise model.insufficient(account, repository.kept_balance(session, account),
+                                     -amount)
+        kept[account] = balance
     return Posted(row.id, entry, kept)
 
 
@@ -76,12 +94,13 @@ def record_deposit(session: Session, outbox: Outbox, *, org_id: str, amount_fen:
     if org is None or org.status != "active":
         raise NotFound(f"no active organisation {org_id}")
     entry = model.deposit(org_id, amount_fen)
-    posted = post(session, entry, actor=actor.subject, reference=reference)
+    entry_id = new_entry_id()
     outbox.record(session, type="account.deposited", actor=actor.subject, subject=org_id,
                   payload={"org_id": org_id, "amount_fen": amount_fen,
-                           "journal_entry_id": posted.entry_id,
+                           "journal_entry_id": entry_id,
                            "postings": postings_payload(entry),
                            "reference_sha256": canonical_sha256(reference or "")})
+    posted = post(session, entry, actor=actor.subject, reference=reference, entry_id=entry_id)
     return posted.entry_id, Balances(org_id, posted.balances[model.available(org_id)],
                                      repository.kept_balance(session, model.escrow(org_id)))
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from services.exchange.assets.tables import Asset
-from services.exchange.identity.tables import Organization
 from services.exchange.offers.pricing import Quote
 from services.exchange.offers.tables import Offer
+from services.exchange.orders.repository import PartyRecord
 
 
-def _party(org: Organization) -> dict[str, str]:
+def _party(org: PartyRecord) -> dict[str, str]:
     return {"org_id": org.id, "name": org.name, "credit_code": org.credit_code}
 
 
-def contract_document(*, order_id: str, offer: Offer, asset: Asset, provider: Organization,
-                      buyer: Organization, quote: Quote, purpose: str, purpose_category: str,
+def contract_document(*, order_id: str, offer: Offer, asset: Asset, provider: PartyRecord,
+                      buyer: PartyRecord, quote: Quote, purpose: str, purpose_category: str,
                       agreement: dict[str, Any], created_at: str) -> dict[str, Any]:
     """The contract's full content."""
     return {

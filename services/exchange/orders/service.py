@@ -16,10 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.assets import repository as assets
-from services.exchange.identity import repository as identity
 from services.exchange.offers import repository as offers
 from services.exchange.offers.policy import agreement_policy, purpose_permitted
 from services.exchange.offers.pricing import (
+    PUBLIC_INTEREST,
     MeterUnit,
     PurposeCategory,
     applicable_cap,
@@ -28,6 +28,7 @@ from services.exchange.offers.pricing import (
     quote,
 )
 from services.exchange.offers.service import price_terms, usage_terms
+from services.exchange.orders import repository
 from services.exchange.orders.contract import acceptance_document, contract_document
 from services.exchange.orders.model import OrderAction, Party
 from services.exchange.orders.moves import load_order, move
@@ -73,11 +74,12 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
         if cap is not None and capped_price(terms) > cap[1]:
             raise Conflict(f"the offer's price is above the regulator's current cap of "
                            f"{cap[1]} fen for theme {cap[0]!r}", slug="offer-above-cap")
-    free = free_use_applies(public_data=offer.public_data, category=purpose_category,
-                            approved=public_pricing.approved_categories(session, actor.org, now))
+    free = offer.public_data and purpose_category in PUBLIC_INTEREST and free_use_applies(
+        public_data=True, category=purpose_category,
+        approved=public_pricing.approved_categories(session, actor.org, now))
     priced = quote(terms, quantity=quantity, free_use=free)
-    provider = identity.organization(session, offer.provider_org_id)
-    buyer = identity.organization(session, actor.org)
+    known = repository.parties(session, [offer.provider_org_id, actor.org])
+    provider, buyer = known.get(offer.provider_org_id), known.get(actor.org)
     if provider is None or buyer is None:
         raise NotFound("a party of this order is unknown")
     order_id = new_id("ord")

@@ -14,13 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.exchange.assets import repository as assets
 from services.exchange.grants import service as grants
 from services.exchange.grants.service import GrantToken
 from services.exchange.grants.tables import AccessGrant
 from services.exchange.money import model as money
-from services.exchange.money.service import post, postings_payload
-from services.exchange.offers import repository as offers
+from services.exchange.money.service import new_entry_id, post, postings_payload
 from services.exchange.orders.model import (
     TRANSITIONS,
     OrderAction,
@@ -29,6 +27,7 @@ from services.exchange.orders.model import (
     decide,
 )
 from services.exchange.orders.moves import facts_of, load_order, move
+from services.exchange.orders.repository import contract_terms
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
 from services.exchange.vouchers import service as vouchers
@@ -36,7 +35,7 @@ from services.shared.auth import Principal
 from services.shared.events import EventRecord, rfc3339
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Conflict, Forbidden
+from services.shared.problems import Conflict, Forbidden, InvalidInput
 
 SYSTEM_ACTOR = "system"
 
@@ -48,24 +47,24 @@ def pay_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: s
     order, party = load_order(session, order_id, actor, for_update=True)
     now = utcnow()
     decide(facts_of(order), OrderAction.PAY, party=party, now=now, clock=trading.clock)
-    payment: dict[str, Any] = {"amount_fen": order.amount_fen, "journal_entry_id": None,
-                               "postings": []}
-    if order.amount_fen > 0:
-        entry = money.escrow_payment(order.buyer_org_id, order.amount_fen)
-        posted = post(session, entry, actor=actor.subject, order_id=order.id)
-        payment |= {"journal_entry_id": posted.entry_id, "postings": postings_payload(entry)}
-    asset = assets.asset(session, order.asset_id)
-    offer = offers.offer(session, order.offer_id)
-    assert asset is not None and offer is not None
-    grant = grants.issue_grant(session, order, asset.dataset_ids, unit=offer.unit, now=now)
+    contract = contract_terms(session, order)
+    entry = money.escrow_payment(order.buyer_org_id, order.amount_fen) \
+        if order.amount_fen > 0 else None
+    entry_id = new_entry_id() if entry else None
+    grant = grants.issue_grant(session, order, contract.dataset_ids, unit=contract.unit,
+                               now=now)
     move(session, outbox, order, OrderAction.PAY, party=party, actor=actor.subject,
-         clock=trading.clock, now=now, payload={**payment, "grant_id": grant.id})
+         clock=trading.clock, now=now,
+         payload={"amount_fen": order.amount_fen, "journal_entry_id": entry_id,
+                  "postings": postings_payload(entry) if entry else [], "grant_id": grant.id})
     outbox.record(session, type="grant.issued", actor=actor.subject, subject=grant.id,
                   payload={"grant_id": grant.id, "order_id": order.id,
                            "buyer_org_id": order.buyer_org_id, "dataset_ids": grant.dataset_ids,
-                           "dataset_hashes": [d.pinned() for d in asset.datasets],
+                           "dataset_hashes": contract.dataset_hashes,
                            "expires_at": rfc3339(grant.expires_at), "unit": grant.unit,
                            "quota": grant.quota, "contract_sha256": order.contract_sha256})
+    if entry is not None:
+        post(session, entry, actor=actor.subject, order_id=order.id, entry_id=entry_id)
     return order
 
 
@@ -104,13 +103,15 @@ def release_escrow(session: Session, outbox: Outbox, trading: Trading, order: Or
     refunded). The move's ledger event carries the postings and amounts."""
     decide(facts_of(order), action, party=party, now=now, clock=trading.clock)
     shares = money.Split(refund_fen=0, provider_fen=0, fee_fen=0)
-    journal: dict[str, Any] = {"journal_entry_id": None, "postings": []}
+    entry = None
     if order.amount_fen > 0:
         entry, shares = money.release(order.buyer_org_id, order.provider_org_id,
                                       order.amount_fen, refund_fen=refund_fen,
                                       fee_bps=trading.fee_bps)
-        posted = post(session, entry, actor=actor, order_id=order.id)
-        journal = {"journal_entry_id": posted.entry_id, "postings": postings_payload(entry)}
+    elif refund_fen:
+        raise InvalidInput("nothing was paid for this order, so nothing can be refunded",
+                           slug="invalid-refund")
+    entry_id = new_entry_id() if entry else None
     order.refunded_fen, order.fee_fen = shares.refund_fen, shares.fee_fen
     order.provider_net_fen = shares.provider_fen
     target = TRANSITIONS[action].target
@@ -120,17 +121,20 @@ def release_escrow(session: Session, outbox: Outbox, trading: Trading, order: Or
                                    "refunded_fen": shares.refund_fen,
                                    "fee_fen": shares.fee_fen, "fee_bps": trading.fee_bps,
                                    "provider_net_fen": shares.provider_fen,
-                                   "voucher_id": voucher_id, **journal, **(payload or {})})
+                                   "voucher_id": voucher_id, "journal_entry_id": entry_id,
+                                   "postings": postings_payload(entry) if entry else [],
+                                   **(payload or {})})
     if voucher_id is not None:
-        asset = assets.asset(session, order.asset_id)
-        assert asset is not None
         vouchers.issue_voucher(session, trading, order, voucher_id=voucher_id,
-                               asset_content_sha256=asset.content_sha256,
+                               asset_content_sha256=contract_terms(session, order).content_sha256,
                                settlement_event_id=event.event_id, now=now)
     if target is OrderState.REFUNDED:
         grant = grants.grant_of_order(session, order.id, for_update=True)
         if grant is not None:
             grants.revoke(session, outbox, grant, reason="refunded", actor=actor, now=now)
+    if entry is not None:
+        # Last: the provider's account row stays locked only until the commit.
+        post(session, entry, actor=actor, order_id=order.id, entry_id=entry_id)
     return event
 
 
