@@ -1,7 +1,8 @@
 """Catalog search latency at 100,000 datasets: the trigram indexes against a LIKE scan.
 
-Loads N synthetic bilingual datasets (Zhejiang places x ~70 topics, Chinese and
-English titles, descriptions and keywords; deterministic) into a fresh SQLite file
+Loads N synthetic bilingual datasets (Zhejiang places, five of ~70 topics each, a
+subdistrict name; Chinese and English titles, descriptions and keywords;
+deterministic) into a fresh SQLite file
 and a fresh PostgreSQL database, both built by the catalog's migrations, and times
 the catalog's own search query (``services.catalog.search.repository.search``: index
 lookup, exact check, ranking, the first page of 20) for Chinese and English queries
@@ -88,6 +89,17 @@ SUFFIXES = [
     ("信息", "information"), ("年报", "annual report"), ("实时数据", "real-time data"),
     ("明细", "records"), ("汇总", "summary"),
 ]
+# Two of these make a subdistrict name (文晖街道, Wenhui Subdistrict): about 1,600 names,
+# so a name is a rare term (some 60 datasets in 100,000), as specific names are.
+NAME_CHARS = [
+    ("文", "wen"), ("晖", "hui"), ("湖", "hu"), ("滨", "bin"), ("清", "qing"), ("波", "bo"),
+    ("望", "wang"), ("江", "jiang"), ("南", "nan"), ("星", "xing"), ("紫", "zi"),
+    ("阳", "yang"), ("凯", "kai"), ("旋", "xuan"), ("采", "cai"), ("荷", "he"), ("笕", "jian"),
+    ("桥", "qiao"), ("丁", "ding"), ("兰", "lan"), ("九", "jiu"), ("堡", "bao"), ("康", "kang"),
+    ("半", "ban"), ("山", "shan"), ("北", "bei"), ("溪", "xi"), ("翠", "cui"), ("苑", "yuan"),
+    ("古", "gu"), ("荡", "dang"), ("新", "xin"), ("枫", "feng"), ("村", "cun"), ("转", "zhuan"),
+    ("塘", "tang"), ("留", "liu"), ("灵", "ling"), ("隐", "yin"), ("墩", "dun"),
+]
 PERIODS = [("日", "daily"), ("月", "monthly"), ("季度", "quarterly"), ("年", "yearly")]
 THEMES = ["transport", "environment", "health", "education", "economy", "credit",
           "finance", "agriculture", "employment", "public_safety", "housing", "culture",
@@ -95,10 +107,13 @@ THEMES = ["transport", "environment", "health", "education", "economy", "credit"
 
 QUERIES = {
     "zh, 1 term": ["交通", "信用", "医院", "水质", "物流", "养老", "停车", "学校"],
+    "zh, rare": ["文晖", "湖滨", "紫阳", "翠苑", "古荡", "灵隐", "丁兰", "康桥"],
     "zh, 2 terms": ["交通 客流", "企业 信用", "医院 疫苗", "空气 监测", "住房 价格",
                     "旅游 景区", "电力 能源", "食品 安全"],
     "en, 1 term": ["traffic", "credit", "hospital", "pension", "logistics", "tourism",
                    "parking", "school"],
+    "en, rare": ["wenhui", "hubin", "ziyang", "cuiyuan", "gudang", "lingyin", "dinglan",
+                 "kangqiao"],
     "en, 2 terms": ["traffic ridership", "enterprise credit", "hospital vaccine",
                     "air monitoring", "housing price", "tourism hotel", "energy gas",
                     "food safety"],
@@ -114,13 +129,16 @@ def synthetic_datasets(n: int, seed: int = 20261129) -> Iterator[dict[str, Any]]
                                         rng.choice(PERIODS))
         topics = rng.sample(TOPICS, 5)
         (t1, e1), (t2, e2), (t3, e3), (t4, e4), (t5, e5) = topics
+        (n1, p1), (n2, p2) = rng.sample(NAME_CHARS, 2)
         yield {
             "n": i,
             "title_zh": f"{pz}{t1}{t2}{sz}",
             "title_en": f"{pe} {e1} and {e2} {se}",
-            "description_zh": f"{pz}{t1}与{t2}相关的{sz}，涵盖{t3}、{t4}和{t5}等内容，按{fz}更新。",
+            "description_zh": f"{pz}{t1}与{t2}相关的{sz}，涵盖{t3}、{t4}和{t5}等内容，"
+                              f"由{n1}{n2}街道报送，按{fz}更新。",
             "description_en": f"{se.capitalize()} on {e1} and {e2} in {pe}, covering {e3}, "
-                              f"{e4} and {e5}; updated {fe}.",
+                              f"{e4} and {e5}; reported by {(p1 + p2).capitalize()} "
+                              f"Subdistrict, updated {fe}.",
             "keywords": [t1, t3, e1],
             "themes": rng.sample(THEMES, 2),
             "updated_at": start + timedelta(seconds=rng.randrange(3 * 365 * 86400)),
@@ -271,7 +289,8 @@ def main() -> int:
     scan_repeat = max(1, args.repeat // 3)
     print(f"catalog search, {args.rows:,} listed datasets; {args.repeat} runs per query "
           f"({scan_repeat} for the LIKE scan), {len(QUERIES['zh, 1 term'])} queries per "
-          "group, first page of 20; 'matches' is the mean number of matching datasets")
+          "group, first page of 20; 'matches' is the mean number of matching datasets "
+          "(a common topic word is in ~7% of them, a subdistrict name in ~0.06%)")
     ok = True
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -202,6 +202,7 @@ class TestWhoMayAct:
         ("review", "provider", 403),
         ("review", "regulator", 403),
         ("review", "operator", 404),
+        ("regulator-review", None, 401),
         ("regulator-review", "operator", 403),
         ("regulator-review", "provider", 403),
         ("regulator-review", "regulator", 404),
