@@ -61,6 +61,8 @@ class ExchangeSettings(ServiceSettings):
     public_interest_days: int = Field(
         default=365, ge=1, le=3650, description="how long a public-interest approval lasts")
     market_min_comparables: int = Field(default=3, ge=1, le=100)
+    idempotency_key_days: int = Field(
+        default=30, ge=1, le=3650, description="how long a POST's Idempotency-Key is remembered")
     sweep_interval_seconds: float = Field(
         default=30.0, ge=0, description="how often expiry and auto-settlement run (0: never)")
     catalog_timeout_seconds: float = Field(default=5.0, gt=0)

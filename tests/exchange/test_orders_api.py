@@ -358,12 +358,27 @@ class TestTheExchangesOwnMoves:
         assert response.status_code == 409
         assert response.json()["type"].endswith("grant-expired")
 
+    def test_idempotency_keys_are_forgotten_after_their_retention(
+        self, market: Market
+    ) -> None:
+        offer = market.offer()
+        headers = {**bearer(market.buyer), "Idempotency-Key": "kept-a-while"}
+        body = {"offer_id": offer["id"], "purpose": "交通规划研究"}
+        first = market.exchange.post("/v1/orders", json=body, headers=headers)
+        assert market.sweep(utcnow() + timedelta(days=29)).forgotten_keys == 0
+        assert market.exchange.post("/v1/orders", json=body, headers=headers).json()["id"] \
+            == first.json()["id"]
+        assert market.sweep(utcnow() + timedelta(days=31)).forgotten_keys == 1
+        again = market.exchange.post("/v1/orders", json=body, headers=headers)
+        assert again.status_code == 201
+        assert again.json()["id"] != first.json()["id"]
+
     def test_only_operators_run_the_sweep(self, market: Market) -> None:
         assert market.exchange.post("/v1/trading/sweep",
                                     headers=bearer(market.buyer)).status_code == 403
         response = market.exchange.post("/v1/trading/sweep", headers=bearer(market.operator))
         assert response.json() == {"expired_orders": 0, "settled_orders": 0,
-                                   "expired_grants": 0}
+                                   "expired_grants": 0, "forgotten_keys": 0}
 
 
 def _claims(token: str) -> dict[str, Any]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from fastapi.responses import JSONResponse
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -84,3 +85,10 @@ def run_once(
         .values(status_code=answer.status_code, response=answer.body)
     )
     return JSONResponse(answer.body, status_code=answer.status_code)
+
+
+def forget_before(session: Session, moment: datetime) -> int:
+    """Forget keys first used before ``moment``; returns how many (a retry that late runs
+    again)."""
+    result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < moment))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -18,14 +18,15 @@ class SweepOut(BaseModel):
     expired_orders: int
     settled_orders: int
     expired_grants: int
+    forgotten_keys: int
 
 
 @router.post("/trading/sweep", response_model=SweepOut,
              summary="Run expiry and auto-settlement now (operators)")
 def sweep(request: Request, trading: TradingDep, _actor: Operator) -> SweepOut:
     """Expire overdue requests and unpaid orders, settle undisputed orders past the
-    acceptance window, end grants whose term is over (the background job does the same
-    every ``sweep_interval_seconds``)."""
+    acceptance window, end grants whose term is over, forget old idempotency keys (the
+    background job does the same every ``sweep_interval_seconds``)."""
     report = sweep_once(request.app.state.db, request.app.state.outbox, trading)
     return SweepOut(expired_orders=report.expired_orders, settled_orders=report.settled_orders,
-                    expired_grants=report.expired_grants)
+                    expired_grants=report.expired_grants, forgotten_keys=report.forgotten_keys)

@@ -1,5 +1,6 @@
 """The exchange's own moves: expire unanswered or unpaid orders, settle orders nobody
-disputed within the acceptance window, end grants whose term is over.
+disputed within the acceptance window, end grants whose term is over, forget old
+idempotency keys.
 
 :func:`sweep_once` handles each due order in its own short transaction, skipping rows
 another sweeper holds (several server processes may run one each). :class:`Sweeper`
@@ -11,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from services.exchange.grants import service as grants
+from services.exchange.idempotency.service import forget_before
 from services.exchange.orders.model import OrderState
 from services.exchange.orders.moves import lock_order
 from services.exchange.orders.settlement import expire_order, settle_after_window
@@ -36,6 +38,7 @@ class SweepReport:
     expired_orders: int
     settled_orders: int
     expired_grants: int
+    forgotten_keys: int = 0
 
 
 def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
@@ -63,7 +66,10 @@ def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
             log.warning("sweep skipped order %s: %s", order_id, problem.detail)
     with db.transaction() as session:
         ended = grants.expire_due(session, outbox, now, limit=limit)
-    return SweepReport(expired, settled, ended)
+    with db.transaction() as session:
+        forgotten = forget_before(
+            session, now - timedelta(days=trading.settings.idempotency_key_days))
+    return SweepReport(expired, settled, ended, forgotten)
 
 
 class Sweeper:
