@@ -53,6 +53,7 @@ class DatabaseFactory:
         self.kind = backend()
         self.run_id = secrets.token_hex(4)
         self._templates: dict[str, str] = {}
+        self._working: dict[str, str] = {}
         self._made: list[str] = []
         if self.kind == "postgres":
             self._admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
@@ -75,9 +76,10 @@ class DatabaseFactory:
         the migrations put there.
 
         On SQLite that is a copy of a migrated template file. On PostgreSQL, where
-        creating a database costs a good part of a second, tests get the same database
-        again with its tables emptied; ``private=True`` makes a new one instead (for
-        tests whose other processes may still hold connections).
+        creating a database costs a good part of a second, tests get the same working
+        database again with its tables emptied; ``private=True`` makes a new one from
+        the untouched template instead (for tests whose other processes may still hold
+        connections).
         """
         template = self._templates.get(service)
         if template is None:
@@ -90,8 +92,15 @@ class DatabaseFactory:
             shutil.copyfile(source, target)
             return f"sqlite:///{target}"
         if not private:
-            self._truncate(template, service)
-            return template
+            working = self._working.get(service)
+            if working is None:
+                working = self._working[service] = self._clone(template, service)
+            else:
+                self._truncate(working, service)
+            return working
+        return self._clone(template, service)
+
+    def _clone(self, template: str, service: str) -> str:
         name = self._name(service)
         template_name = make_url(template).database
         with self._admin.connect() as conn:
@@ -117,7 +126,7 @@ class DatabaseFactory:
 
     def drop(self, url: str) -> None:
         """Drop one database made by this factory (templates stay until ``close``)."""
-        if self.kind != "postgres" or url in self._templates.values():
+        if self.kind != "postgres" or url in self._working.values():
             return
         name = make_url(url).database
         with self._admin.connect() as conn:
