@@ -114,6 +114,12 @@ def up(
     seed_demo: Annotated[bool, typer.Option("--seed/--no-seed", help="load demo data")] = True,
 ) -> None:
     """Start catalog, exchange and audit on 127.0.0.1:8001/8002/8003 with SQLite."""
+    import signal
+
+    def _interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the services on SIGTERM as on Ctrl-C
     deployment = LocalDeployment(var_dir)
     env = deployment.environment()
     env.setdefault("DATAEX_BOOTSTRAP_OPERATOR", os.environ.get("DATAEX_BOOTSTRAP_OPERATOR",
