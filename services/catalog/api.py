@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.catalog.datasets import endpoints as datasets
 from services.catalog.dcat import endpoints as dcat
+from services.catalog.files import endpoints as files
 from services.catalog.themes import endpoints as themes
 from services.shared.app import whoami_router
 
@@ -16,3 +17,4 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(themes.router, prefix="/v1")
     app.include_router(datasets.router, prefix="/v1")
     app.include_router(dcat.router, prefix="/v1")
+    app.include_router(files.router, prefix="/v1")

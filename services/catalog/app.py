@@ -9,10 +9,13 @@ from fastapi import FastAPI
 
 from services.catalog.api import include_routes
 from services.catalog.config import CatalogSettings
+from services.catalog.files.blobs import FileBlobStore
+from services.catalog.files.grants import EXCHANGE_AUDIENCE, GrantChecker
 from services.catalog.outbox import outbox
 from services.shared.app import install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
+from services.shared.http import ServiceClient, ServiceTokens
 from services.shared.jwks import RemoteKeySource
 from services.shared.outbox import Outbox, ledger_keyring
 
@@ -33,6 +36,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        exchange.close()
         db.dispose()
 
     app = FastAPI(title="dataex catalog", version="0.1.0", description=DESCRIPTION,
@@ -46,6 +50,14 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
         issuer=settings.issuer,
         audience=settings.audience,
     )
+    app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
+    tokens = ServiceTokens(token_url=settings.exchange_url + "/v1/auth/token",
+                           client_id=settings.client_id, client_secret=settings.client_secret)
+    exchange = ServiceClient(settings.exchange_url, audience=EXCHANGE_AUDIENCE,
+                             token_source=tokens.token)
+    app.state.service_tokens = tokens
+    app.state.exchange = exchange
+    app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
     install_common(app, service="catalog", db=db)
     include_routes(app)
     return app

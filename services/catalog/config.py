@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.shared.settings import AUDIENCES, ServiceSettings
@@ -16,3 +17,6 @@ class CatalogSettings(ServiceSettings):
     database_url: str = "sqlite:///./var/catalog.db"
     audience: str = AUDIENCES["catalog"]
     client_id: str = "catalog"
+    max_upload_bytes: int = Field(default=1 << 30, ge=1, description="largest file accepted")
+    grant_cache_seconds: float = Field(default=30.0, ge=0, le=30,
+                                       description="how long a grant status is trusted")

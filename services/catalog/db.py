@@ -18,6 +18,7 @@ def load_metadata() -> MetaData:
     """The catalog service's full metadata, with every table module imported."""
     from services.catalog import outbox as _outbox  # noqa: F401
     from services.catalog.datasets import tables as _datasets  # noqa: F401
+    from services.catalog.files import tables as _files  # noqa: F401
     from services.catalog.search import tables as _search  # noqa: F401
     from services.catalog.themes import tables as _themes  # noqa: F401
 

@@ -1,0 +1,198 @@
+"""File routes: upload with analysis, the quality report, the masked sample, content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from services.catalog.files import service
+from services.catalog.files.blobs import BlobStore
+from services.catalog.files.grants import GrantChecker
+from services.catalog.files.uploads import receive_upload
+from services.shared.app import OutboxDep, SessionDep, WriteSessionDep
+from services.shared.auth import CurrentPrincipal, OptionalPrincipal
+from services.shared.database import Database
+from services.shared.problems import PROBLEM_JSON, Problem
+
+router = APIRouter(tags=["files"])
+
+CHUNK = 64 * 1024
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {PROBLEM_JSON: {}}}
+    for code, text in (
+        (401, "no or a bad bearer token"),
+        (403, "the caller may not do this"),
+        (404, "no such dataset or file, or one the caller may not see"),
+        (409, "not allowed in the dataset's current status"),
+        (413, "the file is over the upload limit"),
+        (416, "the range is not satisfiable"),
+        (422, "invalid input, or a malformed file"),
+    )
+}
+
+
+class RangeNotSatisfiable(Problem):
+    """416: the Range header does not fit the file."""
+
+    status = 416
+    slug = "range-not-satisfiable"
+    title = "Range not satisfiable"
+
+
+async def _blobs(request: Request) -> BlobStore:
+    store: BlobStore = request.app.state.blobs
+    return store
+
+
+async def _grants(request: Request) -> GrantChecker:
+    checker: GrantChecker = request.app.state.grants
+    return checker
+
+
+BlobsDep = Annotated[BlobStore, Depends(_blobs)]
+GrantsDep = Annotated[GrantChecker, Depends(_grants)]
+
+
+@router.post("/datasets/{dataset_id}/files", status_code=status.HTTP_201_CREATED,
+             responses=_PROBLEMS, summary="Upload a CSV or JSON Lines file (the publisher)")
+async def upload_file(
+    dataset_id: str, request: Request, actor: CurrentPrincipal, outbox: OutboxDep,
+    blobs: BlobsDep,
+) -> dict[str, Any]:
+    """Multipart field `file` (and optionally `format`: csv or jsonl, else taken from the
+    file name). The file is analysed against the dataset's declared schema: a malformed
+    file is refused (422) and nothing is kept. Returns `{id, sha256, bytes, rows, quality}`."""
+    db: Database = request.app.state.db
+    limit: int = request.app.state.settings.max_upload_bytes
+
+    def check() -> list[dict[str, Any]]:
+        with db.reading() as session:
+            return service.check_upload(session, dataset_id=dataset_id, actor=actor)
+
+    columns = await run_in_threadpool(check)
+    staged: Path = await run_in_threadpool(blobs.staging_file)
+    try:
+        upload = await receive_upload(
+            request.headers.get("content-type", ""), request.headers.get("content-length"),
+            request.stream(), staged, limit=limit,
+        )
+        fmt = service.file_format(upload.filename, upload.fields.get("format"))
+        analysis = await run_in_threadpool(service.analyze, staged, fmt=fmt, columns=columns)
+
+        def store() -> dict[str, Any]:
+            with db.transaction() as session:
+                record = service.add_file(
+                    session, outbox, blobs, dataset_id=dataset_id, actor=actor, staged=staged,
+                    sha256=upload.sha256, size=upload.size, fmt=fmt,
+                    filename=upload.filename, analysis=analysis)
+                return service.file_out(record)
+
+        return await run_in_threadpool(store)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+@router.get("/datasets/{dataset_id}/files/{file_id}/quality", responses=_PROBLEMS,
+            summary="A file's quality report (whoever sees the dataset)")
+def file_quality(dataset_id: str, file_id: str, session: SessionDep,
+                 viewer: OptionalPrincipal) -> dict[str, Any]:
+    """The GB/T 36344 quality report, column figures and schema violations."""
+    record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
+                                  viewer=viewer)
+    return {"file_id": record.id, "sha256": record.sha256, "rows": record.rows,
+            "quality": record.quality,
+            "pii": record.pii}
+
+
+@router.get("/datasets/{dataset_id}/files/{file_id}/sample", responses=_PROBLEMS,
+            summary="A file's first rows, personal information masked")
+def file_sample(dataset_id: str, file_id: str, session: SessionDep,
+                viewer: OptionalPrincipal) -> dict[str, Any]:
+    """The masked sample rows taken at upload."""
+    record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
+                                  viewer=viewer)
+    return {"file_id": record.id, "rows": record.sample}
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int]:
+    """The inclusive byte range ``(start, end)`` of a single-range header; 416 if bad."""
+    match = _RANGE.match(header.strip())
+    bad = RangeNotSatisfiable(f"range {header!r} does not fit a file of {size} bytes",
+                              headers={"Content-Range": f"bytes */{size}"})
+    if match is None:
+        raise bad
+    first, last = match.groups()
+    if first == "" and last == "":
+        raise bad
+    if first == "":
+        length = int(last)
+        if length == 0 or size == 0:
+            raise bad
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size or end < start:
+        raise bad
+    return start, min(end, size - 1)
+
+
+def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        left = length
+        while left > 0:
+            chunk = handle.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+@router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_PROBLEMS,
+            response_class=StreamingResponse,
+            summary="The file (anyone for unconditional-open; else a grant token)")
+def file_content(
+    dataset_id: str, file_id: str, request: Request, session: WriteSessionDep,
+    outbox: OutboxDep, viewer: OptionalPrincipal, blobs: BlobsDep, grants: GrantsDep,
+) -> Response:
+    """Unconditional-open listed datasets for anyone; otherwise the publisher, operators,
+    or `Authorization: Bearer <grant token>` for an active grant covering the dataset.
+    Supports a single `Range: bytes=...` (206; 416 when it does not fit); ETag = SHA-256.
+    Every download is recorded in the ledger (`data.accessed`)."""
+    record, access = service.content_access(session, grants, dataset_id=dataset_id,
+                                            file_id=file_id, viewer=viewer)
+    etag = f'"{record.sha256}"'
+    headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
+    media = "text/csv; charset=utf-8" if record.format == "csv" else "application/jsonl"
+    size = record.bytes
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if range_header and if_range and if_range.strip() != etag:
+        range_header = None
+    if request.headers.get("if-none-match") in (etag, "*"):
+        return Response(status_code=304, headers=headers)
+    path = blobs.path(record.sha256)
+    if range_header:
+        start, end = parse_range(range_header, size)
+        length = end - start + 1
+        service.record_download(session, outbox, record=record, access=access, sent=length,
+                                range_=f"bytes={start}-{end}")
+        headers.update({"Content-Range": f"bytes {start}-{end}/{size}",
+                        "Content-Length": str(length)})
+        return StreamingResponse(_stream(path, start, length), status_code=206,
+                                 media_type=media, headers=headers)
+    service.record_download(session, outbox, record=record, access=access, sent=size,
+                            range_=None)
+    headers["Content-Length"] = str(size)
+    headers["Content-Disposition"] = f'attachment; filename="{record.id}.{record.format}"'
+    return StreamingResponse(_stream(path, 0, size), media_type=media, headers=headers)

@@ -1,0 +1,202 @@
+"""File rules: attach an analysed upload to a dataset revision, show its quality report
+and masked sample, decide who may download its content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.catalog.datasets import model
+from services.catalog.datasets import service as datasets
+from services.catalog.datasets.metadata import metadata_of, write_metadata
+from services.catalog.datasets.model import Action, DatasetStatus
+from services.catalog.datasets.tables import Dataset, DatasetRevision
+from services.catalog.files.analysis import analyze_file
+from services.catalog.files.blobs import BlobStore
+from services.catalog.files.errors import FileRejected
+from services.catalog.files.grants import GrantChecker
+from services.catalog.files.result import FileAnalysis, to_jsonable
+from services.catalog.files.tables import DatasetFile
+from services.shared.auth import Principal
+from services.shared.ids import new_id
+from services.shared.orm import utcnow
+from services.shared.outbox import Outbox
+from services.shared.problems import Forbidden, InvalidInput, NotFound, Unauthorized
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def file_format(filename: str, declared: str | None) -> str:
+    """The upload's format: the form field ``format`` if sent, else the file's suffix."""
+    if declared:
+        value = declared.strip().lower()
+        if value in ("csv", "jsonl"):
+            return value
+        raise InvalidInput(f"format {declared!r} is not supported: csv or jsonl",
+                           slug="unsupported-format")
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    if fmt is None:
+        raise InvalidInput("name the file .csv or .jsonl, or send the form field format",
+                           slug="unsupported-format")
+    return fmt
+
+
+def check_upload(session: Session, *, dataset_id: str, actor: Principal) -> list[dict[str, Any]]:
+    """Before reading the body: the caller may add a file now (404 when the dataset is
+    not visible, 403 when not its publisher, 409 when under review). Returns the
+    declared schema columns of the revision the file will join."""
+    dataset = datasets._visible(session, dataset_id, actor)
+    datasets._decide(dataset, Action.EDIT, actor)
+    return list(datasets._revision(session, dataset).columns)
+
+
+def analyze(staged: Path, *, fmt: str, columns: list[dict[str, Any]]) -> FileAnalysis:
+    """Run the analysis engine; a malformed file is a 422 problem."""
+    try:
+        return analyze_file(staged, file_format=fmt, columns=columns)
+    except FileRejected as exc:
+        raise InvalidInput(exc.detail, slug=f"file-{exc.reason.value.replace('_', '-')}",
+                           title="File rejected",
+                           **{k: v for k, v in exc.to_dict().items() if k != "detail"}) from exc
+
+
+def add_file(
+    session: Session, outbox: Outbox, blobs: BlobStore, *, dataset_id: str, actor: Principal,
+    staged: Path, sha256: str, size: int, fmt: str, filename: str, analysis: FileAnalysis,
+) -> DatasetFile:
+    """Store the blob and its row. A dataset whose newest revision has been public gets a
+    new revision (public at once when listed), as a metadata edit would."""
+    dataset = datasets._visible(session, dataset_id, actor, for_update=True)
+    transition = datasets._decide(dataset, Action.EDIT, actor)
+    latest = datasets._revision(session, dataset)
+    now = utcnow()
+    row = latest
+    if latest.published_at is not None:
+        row = DatasetRevision(
+            dataset_id=dataset.id, revision=latest.revision + 1, created_by=actor.subject,
+            created_at=now, updated_at=now,
+            published_at=now if transition.to is DatasetStatus.LISTED else None,
+        )
+        write_metadata(row, metadata_of(latest))
+        row.metadata_sha256 = latest.metadata_sha256
+        session.add(row)
+        dataset.revision = row.revision
+    dataset.status = transition.to.value
+    dataset.updated_at = now
+    data = analysis.to_dict()
+    record = DatasetFile(
+        id=new_id("file"), dataset_id=dataset.id, revision=row.revision, sha256=sha256,
+        bytes=size, rows=analysis.row_count, format=fmt, original_name=filename[:255],
+        quality={**data["quality"], "violations": data["violations"],
+                 "columns": data["columns"], "duplicate_row_count": data["duplicate_row_count"],
+                 "encoding": data["encoding"], "analyzed_at": data["analyzed_at"]},
+        sample=list(data["sample_rows"]), pii=list(data["pii"]),
+        created_by=actor.subject, created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    blobs.commit(staged, sha256)
+    outbox.record(session, type="dataset.file_added", actor=actor.subject, subject=dataset.id,
+                  payload={"dataset_id": dataset.id, "org_id": dataset.publisher_org_id,
+                           "revision": row.revision, "file_id": record.id, "sha256": sha256,
+                           "bytes": size, "rows": analysis.row_count, "format": fmt,
+                           "quality_score": _score(analysis.quality.overall_score)})
+    return record
+
+
+def _score(value: float | None) -> str | None:
+    # Ledger payloads are canonical JSON, which has no floats: the score as a decimal string.
+    return None if value is None else f"{value:.2f}"
+
+
+def file_out(record: DatasetFile) -> dict[str, Any]:
+    """The upload's answer."""
+    return {"id": record.id, "dataset_id": record.dataset_id, "revision": record.revision,
+            "sha256": record.sha256, "bytes": record.bytes, "rows": record.rows,
+            "format": record.format, "quality": record.quality,
+            "created_at": to_jsonable(record.created_at)}
+
+
+def visible_file(session: Session, *, dataset_id: str, file_id: str,
+                 viewer: Principal | None) -> DatasetFile:
+    """A file of a dataset the caller may see (404 otherwise)."""
+    dataset = datasets._visible(session, dataset_id, viewer)
+    return _file_of(session, dataset, file_id)
+
+
+def _file_of(session: Session, dataset: Dataset, file_id: str) -> DatasetFile:
+    record = session.scalars(
+        select(DatasetFile).where(DatasetFile.id == file_id,
+                                  DatasetFile.dataset_id == dataset.id)
+    ).first()
+    if record is None:
+        raise NotFound(f"dataset {dataset.id} has no file {file_id}", slug="file-not-found")
+    return record
+
+
+@dataclass(frozen=True)
+class Access:
+    """Why a download is allowed."""
+
+    basis: str
+    subject: str
+    org: str | None
+    grant_id: str | None = None
+
+
+def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, file_id: str,
+                   viewer: Principal | None) -> tuple[DatasetFile, Access]:
+    """The file, if the caller may download it: anyone for an unconditional-open listed
+    dataset; the publisher; operators; the holder of an active grant covering it."""
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
+    listed = dataset.status == DatasetStatus.LISTED.value
+    if viewer is not None and viewer.kind == "grant":
+        claims = viewer.claims
+        ids = claims.get("dataset_ids")
+        grant_id = claims.get("grant_id")
+        if not isinstance(ids, list) or not isinstance(grant_id, str) or \
+                dataset.id not in ids:
+            raise Forbidden("the grant does not cover this dataset", slug="grant-scope")
+        grants.require_active(grant_id, dataset.id)
+        return _file_of(session, dataset, file_id), Access("grant", viewer.subject, viewer.org,
+                                                          grant_id)
+    visible = model.is_visible(
+        status=DatasetStatus(dataset.status), publisher_org_id=dataset.publisher_org_id,
+        viewer_org=viewer.org if viewer else None,
+        viewer_roles=viewer.roles if viewer else frozenset(),
+    )
+    if not visible:
+        raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
+    record = _file_of(session, dataset, file_id)
+    if listed and dataset.open_type == "unconditional":
+        return record, Access("open", viewer.subject if viewer else "anonymous",
+                              viewer.org if viewer else None)
+    if viewer is None:
+        raise Unauthorized("this file needs a grant token", slug="grant-required")
+    if viewer.org == dataset.publisher_org_id:
+        return record, Access("owner", viewer.subject, viewer.org)
+    if viewer.has_role("operator"):
+        return record, Access("operator", viewer.subject, viewer.org)
+    raise Forbidden("this file needs a grant token for the dataset", slug="grant-required")
+
+
+def record_download(session: Session, outbox: Outbox, *, record: DatasetFile, access: Access,
+                    sent: int, range_: str | None) -> None:
+    """``data.accessed`` in the ledger: who, which file, how many bytes."""
+    payload: dict[str, Any] = {
+        "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
+        "subject": access.subject, "org_id": access.org, "basis": access.basis,
+        "bytes_sent": sent,
+    }
+    if access.grant_id:
+        payload["grant_id"] = access.grant_id
+    if range_:
+        payload["range"] = range_
+    outbox.record(session, type="data.accessed", actor=access.subject, subject=record.id,
+                  payload=payload)

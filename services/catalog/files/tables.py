@@ -1,0 +1,43 @@
+"""The ``dataset_files`` table: one uploaded file of one dataset revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.catalog.db import Base
+from services.shared.orm import UTCDateTime
+
+
+class DatasetFile(Base):
+    """A data file attached to ``(dataset_id, revision)``; its content is the blob
+    addressed by ``sha256``."""
+
+    __tablename__ = "dataset_files"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["dataset_id", "revision"],
+            ["dataset_revisions.dataset_id", "dataset_revisions.revision"],
+            name="fk_dataset_files_revision",
+            ondelete="CASCADE",
+        ),
+        Index("ix_dataset_files_dataset_id", "dataset_id", "revision"),
+        Index("ix_dataset_files_sha256", "sha256"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(8))
+    original_name: Mapped[str] = mapped_column(String(255))
+    quality: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sample: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    pii: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
