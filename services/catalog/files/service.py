@@ -60,8 +60,8 @@ def analyze(staged: Path, *, fmt: str, columns: list[dict[str, Any]]) -> FileAna
         return analyze_file(staged, file_format=fmt, columns=columns)
     except FileRejected as exc:
         raise InvalidInput(exc.detail, slug=f"file-{exc.reason.value.replace('_', '-')}",
-                           title="File rejected",
-                           **{k: v for k, v in exc.to_dict().items() if k != "detail"}) from exc
+                           title="File rejected", reason=exc.reason.value, line=exc.line,
+                           byte_offset=exc.byte_offset, column=exc.column) from exc
 
 
 def add_file(
