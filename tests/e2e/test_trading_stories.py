@@ -4,6 +4,7 @@ regulator exports the ledger, verifies it offline and reconstructs both trades f
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.e2e
 
 PRICE = 50_000
 FEE = 1_500  # 3 % of 50,000
+CSV = "date,line,riders\n2024-01-01,1号线,120345\n2024-01-02,1号线,118002\n".encode()
 
 
 def save(path: Path, document: Any) -> Path:
@@ -45,7 +47,10 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     regulator = floor.regulator()
 
     # Listing, registration and certificate (verified offline with the saved keys).
-    dataset = floor.list_dataset(provider)
+    dataset = floor.list_dataset(provider, csv=CSV, schema=[
+        {"name": "date", "type": "date", "required": True},
+        {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}])
+    uploaded = dataset["uploaded_file"]
     asset = floor.certified_asset(provider, [dataset["id"]])
     assert asset["status"] == "registered"
     assert asset["datasets"][0]["metadata_sha256"] == dataset["metadata_sha256"]
@@ -75,6 +80,12 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     grant_headers = {"Authorization": f"Bearer {grant['token']}"}
     seen_by_catalog = floor.call("GET", "catalog", "/v1/whoami", headers=grant_headers)
     assert (seen_by_catalog["kind"], seen_by_catalog["subject"]) == ("grant", grant["grant_id"])
+    content_path = f"/v1/datasets/{dataset['id']}/files/{uploaded['id']}/content"
+    refused = floor.http.get(floor.url("catalog", content_path), headers=buyer.headers)
+    assert refused.status_code in (401, 403)
+    download = floor.http.get(floor.url("catalog", content_path), headers=grant_headers)
+    assert download.status_code == 200, download.text
+    assert hashlib.sha256(download.content).hexdigest() == uploaded["sha256"]
     catalog_service = floor.service_headers("catalog", "dataex-exchange")
     status = floor.call("GET", "exchange", f"/v1/grants/{grant['grant_id']}",
                         headers=catalog_service)

@@ -69,16 +69,24 @@ class TradingFloor:
         """A fresh idempotency key."""
         return f"e2e-{next(self._keys)}"
 
-    def list_dataset(self, provider: Party, **fields: Any) -> dict[str, Any]:
-        """Create, submit and (as the operator) list a catalog dataset."""
+    def list_dataset(self, provider: Party, *, csv: bytes | None = None,
+                     **fields: Any) -> dict[str, Any]:
+        """Create (with a CSV file when given), submit and (as the operator) list a catalog
+        dataset."""
         body = {"title": {"zh": "杭州市公共交通客流量", "en": "Hangzhou ridership"},
                 "description": {"zh": "地铁与公交线路日客流量。"}, "keywords": ["客流"],
                 "themes": ["transport"], "open_type": "conditional", "grade": "general",
                 "update_frequency": "daily", "licence": "CC-BY-4.0", **fields}
         dataset = self.call("POST", "catalog", "/v1/datasets", provider, expect=201, json=body)
+        uploaded = None
+        if csv is not None:
+            uploaded = self.call("POST", "catalog", f"/v1/datasets/{dataset['id']}/files",
+                                 provider, expect=201,
+                                 files={"file": ("ridership.csv", csv, "text/csv")})
         self.call("POST", "catalog", f"/v1/datasets/{dataset['id']}/submit", provider)
-        return dict(self.call("POST", "catalog", f"/v1/datasets/{dataset['id']}/review",
-                              self.operator, json={"approve": True}))
+        listed = dict(self.call("POST", "catalog", f"/v1/datasets/{dataset['id']}/review",
+                                self.operator, json={"approve": True}))
+        return {**listed, "uploaded_file": uploaded}
 
     def certified_asset(self, provider: Party, dataset_ids: list[str]) -> dict[str, Any]:
         """Register an asset and have the operator approve (certify) it."""

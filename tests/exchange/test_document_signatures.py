@@ -71,3 +71,19 @@ def test_verify_files_offline(ring: KeyRing, tmp_path: Path) -> None:
     keys_path.write_text(json.dumps(ring.jwks()))
     assert verify_files(doc_path, keys_path).valid
     assert not verify_files(tmp_path / "missing.json", keys_path).valid
+
+
+def test_catalog_documents_give_what_they_have() -> None:
+    from services.exchange.datasets.client import facts_from_document
+
+    bare = facts_from_document({"id": "ds_1", "status": "listed", "publisher": {"id": "org_p"},
+                                "title": {"zh": "客流"}, "metadata_sha256": "ab" * 32})
+    assert (bare.content_basis, bare.quality_score, bare.rows) == ("metadata", None, None)
+    full = facts_from_document({
+        "id": "ds_1", "status": "listed", "publisher": {"id": "org_p"}, "title": "客流",
+        "metadata_sha256": "ab" * 32, "quality": {"overall_score": "87.50"},
+        "files": [{"id": "f2", "sha256": "cd" * 32, "rows": 10},
+                  {"id": "f1", "sha256": "ef" * 32, "rows": 5}, {"id": "f3"}]})
+    assert (full.content_basis, full.quality_score, full.rows) == ("files", 88, 15)
+    assert [f.id for f in full.files] == ["f1", "f2"]
+    assert full.content_sha256 != bare.content_sha256

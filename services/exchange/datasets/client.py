@@ -81,12 +81,19 @@ def _text(value: Any) -> str:
 
 
 def _score(quality: Any) -> int | None:
+    """The overall quality score (0-100) of a quality summary, given as a number or as a
+    decimal string (ledger-friendly), rounded to an integer."""
     if not isinstance(quality, dict):
         return None
-    for name in ("overall_score", "score"):
+    for name in ("overall_score", "score", "quality_score"):
         value = quality.get(name)
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                continue
         if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
-            return round(value)
+            return int(value + 0.5)  # half up, as everywhere in the exchange
     return None
 
 
