@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,12 @@ CSV = "date,line,riders\n2024-01-01,1号线,120345\n2024-01-02,1号线,118002\n"
 def save(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def dataex(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``dataex`` command."""
+    return subprocess.run([sys.executable, "-m", "services.cli.main", *args],
+                          capture_output=True, text=True, timeout=60)
 
 
 def trade_events(entries: list[dict[str, Any]], order_id: str) -> list[dict[str, Any]]:
@@ -57,6 +65,11 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     certificate = floor.call("GET", "exchange", f"/v1/assets/{asset['id']}/certificate")
     keys = save(tmp_path / "jwks.json", floor.call("GET", "exchange", "/.well-known/jwks.json"))
     assert verify_files(save(tmp_path / "certificate.json", certificate), keys).valid
+    assert dataex("certificate", "verify", str(tmp_path / "certificate.json"),
+                  "--jwks", str(keys)).returncode == 0
+    forged = save(tmp_path / "forged.json", {**certificate, "rights": ["holding"]})
+    refused = dataex("certificate", "verify", str(forged), "--jwks", str(keys))
+    assert refused.returncode == 1 and "INVALID" in refused.stdout
 
     # Valuation and offer.
     valuation = floor.call("POST", "exchange", f"/v1/assets/{asset['id']}/valuations",
