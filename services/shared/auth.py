@@ -104,17 +104,39 @@ _bearer = HTTPBearer(auto_error=False, description="A JWT issued by the exchange
 # that FastAPI calls them on the event loop instead of handing each to a worker thread.
 
 
-def optional_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+def _bearer_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal | None:
-    """The caller if a bearer token was sent (it must verify), else None."""
     if credentials is None:
         if request.headers.get("authorization"):
             raise Unauthorized("the Authorization header must be 'Bearer <token>'")
         return None
     verifier: TokenVerifier = request.app.state.verifier
     return verifier.principal(credentials.credentials)
+
+
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller if a bearer token was sent (it must verify), else None.
+
+    Access-grant tokens open data downloads and nothing else, so they are refused here.
+    """
+    principal = _bearer_principal(request, credentials)
+    if principal is not None and principal.kind == "grant":
+        raise Unauthorized("an access-grant token only opens the data it grants",
+                           slug="grant-token-misused")
+    return principal
+
+
+def optional_principal_or_grant(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """Like :func:`optional_principal`, but also accepts access-grant tokens (for the
+    routes that serve granted data)."""
+    return _bearer_principal(request, credentials)
 
 
 async def current_principal(
@@ -148,6 +170,7 @@ async def service_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+OptionalPrincipalOrGrant = Annotated[Principal | None, Depends(optional_principal_or_grant)]
 Operator = Annotated[Principal, Depends(require_roles("operator"))]
 Regulator = Annotated[Principal, Depends(require_roles("regulator"))]
 Provider = Annotated[Principal, Depends(require_roles("provider"))]

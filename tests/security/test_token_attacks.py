@@ -198,3 +198,19 @@ def test_service_credentials_need_a_known_audience(stack: Stack) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_target"
+
+
+@pytest.mark.parametrize(("service", "path"), sorted(PROTECTED.items()))
+def test_access_grant_tokens_open_nothing_but_granted_data(
+    stack: Stack, service: str, path: str
+) -> None:
+    claims = good_claims(stack)
+    token, _ = issue_token(
+        ring(stack).active(), issuer=ISSUER, subject="grt_1", audience=ALL_AUDIENCES,
+        ttl=timedelta(minutes=5),
+        claims={"kind": "grant", "org": claims["org"], "roles": [], "grant_id": "grt_1",
+                "order_id": "ord_1", "dataset_ids": ["ds_1"]},
+    )
+    response = getattr(stack, service).get(path, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json()["type"].endswith("grant-token-misused")

@@ -16,7 +16,7 @@ from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, WriteSessionDep
-from services.shared.auth import CurrentPrincipal, OptionalPrincipal
+from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, Problem
 
@@ -163,7 +163,7 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
             summary="The file (anyone for unconditional-open; else a grant token)")
 def file_content(
     dataset_id: str, file_id: str, request: Request, session: WriteSessionDep,
-    outbox: OutboxDep, viewer: OptionalPrincipal, blobs: BlobsDep, grants: GrantsDep,
+    outbox: OutboxDep, viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
 ) -> Response:
     """Unconditional-open listed datasets for anyone; otherwise the publisher, operators,
     or `Authorization: Bearer <grant token>` for an active grant covering the dataset.
