@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from services.shared.auth import CurrentPrincipal
+from services.shared.auth import Principal, optional_principal_or_grant
 from services.shared.database import Database
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
 from services.shared.outbox import Outbox
-from services.shared.problems import PROBLEM_JSON, install_problem_handlers
+from services.shared.problems import PROBLEM_JSON, Unauthorized, install_problem_handlers
 
 
 def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
@@ -85,8 +85,12 @@ def whoami_router() -> APIRouter:
     integrator can check a token against any service."""
     router = APIRouter(tags=["identity"])
 
-    @router.get("/whoami", summary="The verified identity behind the bearer token")
-    def whoami(principal: CurrentPrincipal) -> dict[str, Any]:
+    @router.get("/whoami", summary="The verified identity behind the bearer token "
+                "(access-grant tokens included)")
+    def whoami(principal: Annotated[Principal | None, Depends(optional_principal_or_grant)],
+               ) -> dict[str, Any]:
+        if principal is None:
+            raise Unauthorized("this route needs a bearer token", slug="missing-token")
         return {
             "subject": principal.subject,
             "kind": principal.kind,
