@@ -531,6 +531,52 @@ def test_hostile_lines_are_malformed_not_crashes(tmp_path: Path, ledger: Ledger,
     assert failure(verify(tmp_path, lines, fast=fast)).kind == "malformed"
 
 
+ODD_PAYLOADS: list[dict[str, Any]] = [
+    {"note": "données, 数据, emoji 🙂", "quote": 'say "hi" \\ back', "ctl": "tab\tnl\n\u0001"},
+    {"nested": {"b": [1, {"z": None, "a": True}], "a": -0}, "big": 2**53 - 1, "neg": -(2**53 - 1)},
+    {"ключ": "non-ASCII key", "é": {"€": 1, "e": 2}, "\u2028": "line separator"},
+    {},
+]
+
+
+@pytest.mark.parametrize("payload", ODD_PAYLOADS)
+def test_canonical_shortcut_agrees_with_the_whole_line_check(tmp_path: Path, ledger: Ledger,
+                                                             payload: dict[str, Any]) -> None:
+    """The full check parses only the record when the envelope has its one canonical layout;
+    it must accept and refuse exactly what re-canonicalising the whole line does."""
+    from services.audit.verify import entries as checks
+
+    keys = {key.kid: (source, key.public_key) for source, key in ledger.keys.sources.items()}
+    key = ledger.keys.sources["catalog"]
+    rec = EventRecord.new(type="dataset.listed", source="catalog", actor="a", subject="s",
+                          payload=payload, event_id="evt_odd")
+    good = seal(seq=0, record=rec.to_dict(), kid=key.kid, signature=rec.sign(key),
+                recorded_at=rfc3339(BASE), prev_hash=GENESIS_HASH).data
+    variants = [
+        good,
+        good.replace(b'"actor":"a"', b'"actor": "a"'),  # whitespace in the record
+        good.replace(b'"subject":"s"', rb'"subject":"\u0073"'),  # a needless escape
+        good.replace(b'"seq":0', b'"seq":00'),
+        good.replace(b'"seq":0', b'"seq":0.0'),
+        good.replace(b'"type":"dataset.listed"', b'"type":"dataset.listed","type":"x"'),
+        good.replace(rfc3339(BASE).encode(), b"yesterday"),
+        canonical_json(json.loads(good)).replace(b'"kid":', b'"kid" :'),
+    ]
+    if payload:
+        first = json.dumps(next(iter(payload)), ensure_ascii=False).encode()
+        variants.append(good.replace(first, first.upper() if first.isascii() else first + b" "))
+    for line in variants:
+        whole = checks._inspect_parsed(line, keys, signatures=True)
+        short = checks._inspect_canonical(line, keys)
+        if whole.problem is None:
+            assert short == whole, line
+        else:
+            assert short is None, line
+    assert checks.inspect(good, keys, signatures=True).problem is None
+    lines = ledger.lines([good], [])
+    assert verify(tmp_path, lines).ok and verify(tmp_path, lines, fast=True).ok
+
+
 def test_a_float_in_a_record_is_malformed(tmp_path: Path, ledger: Ledger) -> None:
     entries = list(ledger.entries)
     entries[2] = entries[2].replace(b'"quantity":2', b'"quantity":2.5')

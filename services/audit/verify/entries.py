@@ -10,7 +10,10 @@ An entry line is the entry's canonical JSON, keys in the order ``kid``, ``prev_h
 - *full*: the line is parsed (floats, non-finite numbers and integers beyond 2**53 refused),
   its shape checked field by field, re-canonicalised and compared byte for byte, its key
   looked up and bound to the record's source, and the source's Ed25519 signature checked
-  over the record's canonical bytes.
+  over the record's canonical bytes. A line whose envelope (every field but the record)
+  matches the one canonical layout is canonical exactly when its record is, so only the
+  record is parsed and re-canonicalised then; any other line, or any failure, takes the
+  whole-line path, which says what is wrong.
 
 Chunks of lines are checked by :func:`check_chunk`; the chain inside a chunk is checked
 there too, so the verifying process only links chunks and folds the leaves into the tree.
@@ -55,6 +58,15 @@ __all__ = [
 ENTRY_RE = re.compile(
     rb'\{"kid":"([A-Za-z0-9_-]{1,256})","prev_hash":"([0-9a-f]{64})","record":\{.*\},'
     rb'"recorded_at":"[^"\\]{1,64}","seq":(0|[1-9][0-9]{0,15}),"signature":".{128}"\}',
+    re.DOTALL,
+)
+# The canonical envelope exactly: with kid a thumbprint, hex hashes and signature, an RFC
+# 3339 time and a canonical integer, these bytes are the only canonical form of those
+# fields, so the line is canonical if and only if this matches and the record (group 3) is.
+_CANONICAL_RE = re.compile(
+    rb'\{"kid":"([A-Za-z0-9_-]{1,256})","prev_hash":"([0-9a-f]{64})","record":(\{.*\}),'
+    rb'"recorded_at":"([0-9A-Za-z:.+-]{1,64})","seq":(0|[1-9][0-9]{0,15}),'
+    rb'"signature":"([0-9a-f]{128})"\}',
     re.DOTALL,
 )
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -192,7 +204,11 @@ def _shape(body: object) -> str | None:
         return "signature must be 128 lowercase hex digits (an Ed25519 signature)"
     if not _rfc3339(body["recorded_at"]):
         return "recorded_at must be an RFC 3339 time with a zone"
-    record = body["record"]
+    return _record_shape(body["record"])
+
+
+def _record_shape(record: object) -> str | None:
+    """What is wrong with the parsed record's fields and types, if anything."""
     if type(record) is not dict:
         return "record must be an object"
     if record.keys() != _RECORD_KEYS:
@@ -238,6 +254,43 @@ def inspect(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspec
             if keys is not None and kid not in keys:
                 return Inspection(facts, _unknown_key(kid))
             return Inspection(facts, None)
+    elif keys is not None:
+        checked = _inspect_canonical(line, keys)
+        if checked is not None:
+            return checked
+    return _inspect_parsed(line, keys, signatures=signatures)
+
+
+def _inspect_canonical(line: bytes, keys: SourceKeys) -> Inspection | None:
+    """The full check of a line whose envelope is canonical, parsing only its record;
+    None when anything is off, for :func:`_inspect_parsed` to find and explain it."""
+    match = _CANONICAL_RE.fullmatch(line)
+    if match is None:
+        return None
+    kid_text, prev, text, recorded_at, seq_text, signature = match.groups()
+    seq = int(seq_text)
+    if seq > MAX_SAFE_INTEGER or not _rfc3339(recorded_at.decode()):
+        return None
+    try:
+        record = _parse(text)
+    except (ValueError, NotCanonicalisable, RecursionError):
+        return None
+    if _record_shape(record) is not None or not _is_canonical(record, text):
+        return None
+    kid = kid_text.decode()
+    facts = Facts(seq, binascii.unhexlify(prev), kid)
+    known = keys.get(kid)
+    if known is None or record["source"] != known[0]:
+        return None
+    try:
+        known[1].verify(binascii.unhexlify(signature), text)
+    except InvalidSignature:
+        return None
+    return Inspection(facts, None)
+
+
+def _inspect_parsed(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspection:
+    """The whole line parsed, checked and re-canonicalised: the explaining path."""
     try:
         body = _parse(line)
     except NotCanonicalisable as exc:
