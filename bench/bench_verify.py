@@ -208,7 +208,7 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes for full verification (default: every CPU)")
+                        help="worker processes (default: every CPU; 1 stays in-process)")
     parser.add_argument("--mode", choices=("fast", "full", "both"), default="both")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
@@ -224,9 +224,9 @@ def main() -> int:
           f"checkpoint every {EVERY}; {cpus} CPUs")
     modes = {"fast": [True], "full": [False], "both": [True, False]}[args.mode]
     for fast in modes:
-        name = "fast" if fast else f"full (workers={args.workers or cpus})"
+        name = f"{'fast' if fast else 'full'} (workers={args.workers or cpus})"
         print(f"{name}: {args.runs} run(s)...")
-        times = run(path, fast, args.runs, None if fast else args.workers)
+        times = run(path, fast, args.runs, args.workers)
         if not times:
             continue
         median = statistics.median(times)

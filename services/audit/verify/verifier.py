@@ -14,10 +14,10 @@ in constant memory, and stops at the first failure, naming the entry and what is
 - with ``since``, the bundle extends an older trusted checkpoint or bundle.
 
 ``fast`` trusts entry signatures: entries are not parsed as JSON (a regular expression
-reads the envelope) and only hashes, the keys entries name and checkpoints are checked, in
-this process. A full verification fans the per-entry work out to worker processes, chunk by
-chunk; this process reads the file, links the chunks and folds their leaves into the tree,
-in order, so memory stays flat whatever the bundle's size.
+reads the envelope) and only hashes, the keys entries name and checkpoints are checked.
+Large bundles have the per-entry work fanned out to worker processes, chunk by chunk (a
+bounded number in flight); this process reads the file, links the chunks and folds their
+leaves into the tree, in order, so memory stays flat whatever the bundle's size.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ FAILURE_KINDS = (
 CHUNK_ENTRIES = 2000
 """Entry lines per chunk of work (and per worker task)."""
 PARALLEL_MIN_ENTRIES = 20_000
-"""Below this many entries a full verification stays in-process unless workers are asked."""
+"""Below this many entries verification stays in-process unless workers are asked for."""
 LOOKAHEAD = 1024
 """How many entries past a break are read to tell a swap from a gap."""
 RECENT_LEAVES = 1 << 16
@@ -210,9 +210,9 @@ def verify_bundle(
     ``since`` is a :class:`TrustedCheckpoint`, JSON text or a file holding one, or the
     path of an older bundle: the new bundle must extend it (else "rewritten") and not be
     shorter (else "rolled-back"). ``workers`` is the number of processes checking entries:
-    by default every CPU for a full verification of :data:`PARALLEL_MIN_ENTRIES` entries or
-    more, and none (in-process) for smaller bundles and fast verification; 1 is always
-    in-process. ``progress(done, total)`` is called as entries are verified (every chunk).
+    by default every CPU for bundles of :data:`PARALLEL_MIN_ENTRIES` entries or more, none
+    (in-process) for smaller ones; 1 is always in-process. ``progress(done, total)`` is
+    called as entries are verified (every chunk).
     Raises ``FileNotFoundError`` if there is no such file; everything wrong inside the
     file is a failure in the report.
     """
@@ -475,11 +475,7 @@ class _Verification:
             self._check_trusted_root()
             chunks = source.chunks(first)
             count = workers if workers is not None else (os.cpu_count() or 1)
-            # Fast checks cost a few microseconds an entry, close to what handing lines to
-            # another process costs: they stay in-process unless workers are asked for.
-            if count > 1 and (
-                workers is not None or (self.full and self.declared >= PARALLEL_MIN_ENTRIES)
-            ):
+            if count > 1 and (workers is not None or self.declared >= PARALLEL_MIN_ENTRIES):
                 self._run_parallel(chunks, count)
             else:
                 self._run_inline(chunks)
