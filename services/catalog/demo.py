@@ -8,12 +8,18 @@ whose Chinese title the publisher already has is left alone.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from services.catalog.config import CatalogSettings
 from services.catalog.datasets import repository
 from services.catalog.datasets import service as datasets
 from services.catalog.datasets.schemas import DatasetCreate
+from services.catalog.demo_files import demo_csv
+from services.catalog.files import service as files
+from services.catalog.files.blobs import BlobStore, FileBlobStore
 from services.catalog.outbox import outbox as outbox_table
 from services.shared.auth import Principal
 from services.shared.database import Database
@@ -167,6 +173,7 @@ def seed_catalog(
     provider = _seeder(org=publisher_org_id, role="provider")
     regulator = _seeder(org=None, role="regulator")
     operator = _seeder(org=None, role="operator")
+    blobs = FileBlobStore(settings.var_dir / "blobs")
     created: list[str] = []
     try:
         with db.transaction() as session:
@@ -180,6 +187,8 @@ def seed_catalog(
                 })
                 dataset = datasets.create_dataset(session, outbox, fields=fields,
                                                   actor=provider)
+                _add_demo_file(session, outbox, blobs, dataset_id=dataset.id, spec=spec,
+                               actor=provider)
                 datasets.submit_dataset(session, outbox, dataset_id=dataset.id, actor=provider)
                 if dataset.grade == "important":
                     datasets.regulator_review_dataset(
@@ -192,6 +201,21 @@ def seed_catalog(
     finally:
         db.dispose()
     return created
+
+
+def _add_demo_file(session: Session, outbox: Outbox, blobs: BlobStore, *, dataset_id: str,
+                   spec: dict[str, Any], actor: Principal) -> None:
+    content = demo_csv(spec["title"]["zh"], spec["schema"])
+    staged = blobs.staging_file()
+    try:
+        staged.write_bytes(content)
+        analysis = files.analyze(staged, fmt="csv", columns=list(spec["schema"]))
+        files.add_file(session, outbox, blobs, dataset_id=dataset_id, actor=actor,
+                       staged=staged, sha256=hashlib.sha256(content).hexdigest(),
+                       size=len(content), fmt="csv", filename=f"{spec['title']['en']}.csv",
+                       analysis=analysis)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def _seeder(*, org: str | None, role: str) -> Principal:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from services.catalog.app import create_app
 from services.catalog.config import CatalogSettings
 from services.catalog.demo import DEMO_DATASETS, seed_catalog
+from services.catalog.demo_files import DEMO_ROWS, demo_csv
 from services.shared.database import normalise_url
 
 PUBLISHER = "org_hangzhou_data_bureau"
@@ -43,10 +44,28 @@ def test_seeding_lists_the_demo_datasets_once(fresh_db: Callable[[str], str],
         with engine.connect() as conn:
             records = [json.loads(r[0]) for r in
                        conn.execute(text("SELECT record FROM catalog_outbox ORDER BY id"))]
+            files = {row[0]: (row[1], row[2]) for row in conn.execute(
+                text("SELECT dataset_id, id, rows FROM dataset_files"))}
     finally:
         engine.dispose()
+    assert set(files) == set(created)
+    assert {rows for _, rows in files.values()} == {DEMO_ROWS}
+
+    transport = found[0]
+    file_id = files[transport["id"]][0]
+    with TestClient(create_app(settings)) as catalog:
+        # Unconditionally open: the demo file downloads without an account.
+        content = catalog.get(f"/v1/datasets/{transport['id']}/files/{file_id}/content")
+        assert content.status_code == 200
+        spec = next(s for s in DEMO_DATASETS if s["title"]["zh"] == "杭州市公共交通客流量")
+        assert content.content == demo_csv(spec["title"]["zh"], spec["schema"])
+        sample = catalog.get(f"/v1/datasets/{transport['id']}/files/{file_id}/sample").json()
+        assert sample["rows"][0]["line_code"] == "M1"
+        quality = catalog.get(f"/v1/datasets/{transport['id']}/files/{file_id}/quality").json()
+        assert quality["rows"] == DEMO_ROWS and quality["pii"] == []
     types = [r["type"] for r in records]
     assert types.count("dataset.listed") == 6
+    assert types.count("dataset.file_added") == 6
     assert types.count("dataset.created") == 6
     assert types.count("dataset.approved_by_regulator") == 1
     assert {r["actor"] for r in records} == {"seed"}
