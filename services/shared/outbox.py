@@ -35,6 +35,7 @@ from services.shared.database import Database
 from services.shared.events import EventRecord
 from services.shared.keyring import KeyRing, SigningKey
 from services.shared.orm import UTCDateTime, utcnow
+from services.shared.personal import check_payload
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,10 @@ class Outbox:
         payload: dict[str, Any],
         occurred_at: datetime | None = None,
     ) -> EventRecord:
-        """Add a signed event to the current transaction; returns it."""
+        """Add a signed event to the current transaction; returns it. A payload with
+        personal information raises :class:`PersonalInformation` (the ledger would refuse
+        it, and the change it records must not happen without it)."""
+        check_payload(payload)
         record = EventRecord.new(
             type=type, source=self.source, actor=actor, subject=subject,
             payload=payload, occurred_at=occurred_at,

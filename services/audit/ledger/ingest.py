@@ -7,7 +7,6 @@ payload (ids and hashes only).
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import datetime
 from typing import Any
@@ -23,49 +22,8 @@ from services.shared.canonical import NotCanonicalisable
 from services.shared.events import EventRecord, signature_valid
 from services.shared.keyring import jwk_thumbprint, public_key_from_jwk
 from services.shared.orm import utcnow
+from services.shared.personal import personal_information
 from services.shared.problems import Forbidden, InvalidInput
-
-# What must never be in a ledger payload: resident ID numbers, mobile numbers, e-mail.
-_RESIDENT_ID = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6})((?:19|20)\d{2})(\d{2})(\d{2})\d{3}[\dXx](?![0-9A-Za-z])"
-)
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_PERSONAL = (
-    ("mobile number", re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")),
-    ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
-)
-
-
-def _is_resident_id(match: re.Match[str]) -> bool:
-    """An 18-character mainland ID with a plausible birth date and a valid ISO 7064
-    MOD 11-2 check character (so credit codes and other long numbers pass)."""
-    text = match.group(0)
-    month, day = int(match.group(3)), int(match.group(4))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return False
-    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == text[17].upper()
-
-
-def _personal_information(value: Any, path: str = "payload") -> str | None:
-    if isinstance(value, str):
-        if any(_is_resident_id(m) for m in _RESIDENT_ID.finditer(value)):
-            return f"{path} looks like a resident ID number"
-        for label, pattern in _PERSONAL:
-            if pattern.search(value):
-                return f"{path} looks like a {label}"
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _personal_information(item, f"{path}.{key}")
-            if found:
-                return found
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _personal_information(item, f"{path}[{i}]")
-            if found:
-                return found
-    return None
 
 
 class SourceKeys:
@@ -143,7 +101,7 @@ def verify_entries(
                 f"{where}: {actor.subject} may not append events of source {record.source}",
                 slug="foreign-source",
             )
-        personal = _personal_information(record.payload)
+        personal = personal_information(record.payload)
         if personal:
             raise InvalidInput(f"{where}.record: {personal}; payloads carry ids and hashes only",
                                slug="personal-information")
