@@ -15,7 +15,7 @@ from services.shared.auth import Principal, optional_principal_or_grant
 from services.shared.database import Database
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
-from services.shared.outbox import Outbox
+from services.shared.outbox import Outbox, backlog
 from services.shared.problems import PROBLEM_JSON, Unauthorized, install_problem_handlers
 
 
@@ -45,13 +45,20 @@ def install_common(app: FastAPI, *, service: str, db: Database) -> None:
     @app.get(
         "/readyz",
         tags=["health"],
-        summary="Readiness: 200 once the database answers and is fully migrated",
+        summary="Readiness: 200 once the database answers and is fully migrated; with the "
+        "ledger outbox backlog (events not yet delivered to the audit service)",
         responses={503: {"description": "not ready", "content": {PROBLEM_JSON: {}}}},
     )
     def readyz() -> Any:
         ready, why = readiness(db, service, head)
         if ready:
-            return {"status": "ready", "service": service, "migration": head}
+            answer: dict[str, Any] = {"status": "ready", "service": service, "migration": head}
+            outbox: Outbox | None = getattr(app.state, "outbox", None)
+            if outbox is not None:
+                # Informative only: the service works on while the ledger is away.
+                with db.reading() as session:
+                    answer["ledger_outbox"] = backlog(session, outbox.table)
+            return answer
         return JSONResponse(
             {
                 "type": "urn:dataex:problem:not-ready",

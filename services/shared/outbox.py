@@ -112,6 +112,26 @@ class Outbox:
         return record
 
 
+def backlog(session: Session, table: Table) -> dict[str, Any]:
+    """What is waiting for the ledger: how many events, and the oldest one's age, delivery
+    attempts and last error (an operator's view of a stuck or lagging relay)."""
+    from sqlalchemy import func
+
+    t = table
+    waiting = t.c.delivered_at.is_(None)
+    pending = int(session.scalar(select(func.count()).select_from(t).where(waiting)) or 0)
+    oldest = session.execute(
+        select(t.c.event_id, t.c.created_at, t.c.attempts, t.c.last_error)
+        .where(waiting).order_by(t.c.id).limit(1)
+    ).first()
+    if oldest is None:
+        return {"pending": 0}
+    age = (utcnow() - oldest.created_at).total_seconds()
+    return {"pending": pending, "oldest_event_id": oldest.event_id,
+            "oldest_age_seconds": round(max(age, 0.0), 3), "attempts": oldest.attempts,
+            "last_error": oldest.last_error}
+
+
 # A delivery function takes entries (record, kid, signature) and returns, for each
 # event id, the ledger sequence number it got.
 Deliver = Callable[[list[dict[str, Any]]], dict[str, int]]

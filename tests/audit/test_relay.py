@@ -83,10 +83,17 @@ def test_audit_down_loses_nothing_and_the_backlog_drains_once(stack: Stack, rela
     with pytest.raises(httpx.ConnectError):
         relay.run_once()
     assert relay.pending() == 3
+    # Still ready (the exchange works on), and the backlog says what is stuck and why.
+    ready = stack.exchange.get("/readyz")
+    assert ready.status_code == 200
+    waiting = ready.json()["ledger_outbox"]
+    assert waiting["pending"] == 3 and waiting["attempts"] == 1
+    assert "audit service is down" in waiting["last_error"]
     transport.up = True
     while relay.run_once():
         pass
     assert relay.pending() == 0
+    assert stack.exchange.get("/readyz").json()["ledger_outbox"] == {"pending": 0}
     entries = ledger(stack)
     subjects = [e["subject"] for e in entries]
     assert len(subjects) == len(set(subjects)) == 4
