@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     insert,
     select,
     update,
@@ -201,13 +202,14 @@ class OutboxRelay:
             raise
         now = utcnow()
         with self.db.transaction() as session:
-            for r in rows:
-                session.execute(
-                    update(t)
-                    .where(t.c.id == r.id)
-                    .values(delivered_at=now, ledger_seq=seqs.get(r.event_id),
-                            attempts=t.c.attempts + 1, last_error=None)
-                )
+            # One executemany for the batch rather than a statement per event.
+            session.connection().execute(
+                update(t)
+                .where(t.c.id == bindparam("row_id"))
+                .values(delivered_at=now, ledger_seq=bindparam("seq"),
+                        attempts=t.c.attempts + 1, last_error=None),
+                [{"row_id": r.id, "seq": seqs.get(r.event_id)} for r in rows],
+            )
         return len(rows)
 
     def _note_failure(self, ids: list[int], exc: Exception) -> None:

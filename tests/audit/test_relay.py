@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from services.exchange.outbox import outbox as exchange_outbox
 from services.shared.ledger_client import LedgerClient
@@ -66,6 +67,16 @@ def test_events_are_delivered_in_order_once(stack: Stack, relay_parts) -> None:
     entries = ledger(stack)
     assert [e["subject"] for e in entries[:4]] == orgs
     assert [e["seq"] for e in entries[:4]] == [0, 1, 2, 3]
+    db = stack.exchange.app.state.db  # type: ignore[attr-defined]
+    with db.reading() as session:
+        rows = session.execute(select(exchange_outbox.c.event_id, exchange_outbox.c.ledger_seq,
+                                      exchange_outbox.c.attempts)
+                               .order_by(exchange_outbox.c.id)).all()
+    delivered = rows[:4]  # then the regulator that ledger() registers, not delivered
+    by_event = {e["event_id"]: e["seq"] for e in entries}
+    assert [(seq, attempts) for _, seq, attempts in delivered] == [
+        (by_event[event_id], 1) for event_id, _, _ in delivered]
+    assert [seq for _, seq, _ in rows[4:]] == [None]
 
 
 def test_audit_down_loses_nothing_and_the_backlog_drains_once(stack: Stack, relay_parts) -> None:
