@@ -141,8 +141,10 @@ def test_files_become_distributions() -> None:
         "publisher": {"id": "org_x", "name": "杭州市交通运输局"}, "metadata_sha256": "0" * 64,
         "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-02T00:00:00Z",
         "listed_at": "2026-01-02T00:00:00Z",
-        "files": [{"id": "file_1", "bytes": 1234, "sha256": "ab" * 32,
-                   "media_type": "text/csv"}],
+        "files": [{"id": "file_1", "revision": 2, "bytes": 1234, "sha256": "ab" * 32,
+                   "rows": 10, "format": "csv", "media_type": "text/csv",
+                   "uploaded_at": "2026-01-02T00:00:00Z", "quality_score": 90.5,
+                   "violations": 0, "pii_columns": []}],
     })
     graph = Graph().parse(data=json.dumps(dataset_document(
         dataset, catalog_url=CATALOG_URL, exchange_url="http://127.0.0.1:8002")),

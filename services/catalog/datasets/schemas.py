@@ -285,6 +285,40 @@ class RevisionMetadata(BaseModel):
     columns: list[Column] = Field(alias="schema")
 
 
+class FileSummary(BaseModel):
+    """A file of a revision as the dataset document lists it; its content is at
+    ``/v1/datasets/{id}/files/{file_id}/content`` and its full quality report at
+    ``.../quality``."""
+
+    id: str
+    revision: int = Field(description="the revision the file was uploaded to")
+    sha256: str = Field(description="SHA-256 of the content, lower-case hex")
+    bytes: int
+    rows: int
+    format: Literal["csv", "jsonl"]
+    media_type: str = Field(examples=["text/csv"])
+    uploaded_at: datetime
+    quality_score: float | None = Field(
+        description="overall GB/T 36344 quality score 0-100 (null when nothing could be "
+                    "scored)")
+    violations: int = Field(description="schema violations found in the file")
+    pii_columns: list[str] = Field(
+        description="columns flagged as personal information (masked in the sample)")
+
+
+class QualitySummary(BaseModel):
+    """The quality of the newest file: overall score and the six GB/T 36344 dimensions."""
+
+    file_id: str
+    sha256: str
+    overall_score: float | None
+    dimensions: dict[str, float | None] = Field(
+        description="normativity, completeness, accuracy, consistency, timeliness, "
+                    "accessibility: score 0-100, or null when unknown")
+    analyzed_at: datetime
+    report: str = Field(description="path of the full quality report")
+
+
 class DatasetOut(RevisionMetadata):
     """A dataset as its viewer may see it: its newest revision's metadata and status."""
 
@@ -299,11 +333,14 @@ class DatasetOut(RevisionMetadata):
     review: ReviewState | None = Field(
         default=None, description="for the publisher, operators and regulators only"
     )
-    files: list[dict[str, Any]] = Field(
-        default_factory=list, description="the files of this revision (uploads come later)"
+    files: list[FileSummary] = Field(
+        default_factory=list,
+        description="the files of this revision, oldest first (a revision that only "
+                    "changed metadata keeps the files of the revision before it)",
     )
-    quality: dict[str, Any] | None = Field(
-        default=None, description="quality summary of the newest file (uploads come later)"
+    quality: QualitySummary | None = Field(
+        default=None, description="the quality summary of the newest of these files "
+                                  "(null while there are none)",
     )
 
 
@@ -353,6 +390,9 @@ class RevisionOut(RevisionMetadata):
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    files: list[FileSummary] = Field(default_factory=list,
+                                     description="the files of this revision")
+    quality: QualitySummary | None = None
 
 
 StatusFilter = Literal["draft", "submitted", "listed", "rejected", "delisted"]

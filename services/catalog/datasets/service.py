@@ -30,6 +30,8 @@ from services.catalog.datasets.schemas import (
 )
 from services.catalog.datasets.tables import Dataset, DatasetRevision
 from services.catalog.datasets.vocabulary import Grade
+from services.catalog.files.summary import file_summary, files_of, quality_summary
+from services.catalog.files.tables import DatasetFile
 from services.catalog.search import repository as search_repository
 from services.catalog.search.text import SearchDocument
 from services.shared.auth import Principal
@@ -70,7 +72,7 @@ def create_dataset(
     session.flush()
     _changed(session, outbox, "dataset.created", actor, dataset, row,
              document=search_text(metadata))
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor, files=[])
 
 
 def _org_name(actor: Principal) -> str:
@@ -111,7 +113,7 @@ def edit_dataset(
     if status is DatasetStatus.LISTED:
         model.check_listed_edit(changed)
     if not changed:
-        return dataset_view(dataset, latest, actor)
+        return dataset_view(session, dataset, latest, actor)
     if "themes" in changed:
         check_themes(session, updated.themes)
     now = utcnow()
@@ -135,7 +137,7 @@ def edit_dataset(
     _changed(session, outbox, transition.event, actor, dataset, row,
              document=search_text(updated),
              extra={"changed_fields": sorted(_api_names(changed))})
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor)
 
 
 def _api_names(fields: set[str]) -> set[str]:
@@ -160,7 +162,7 @@ def submit_dataset(
     dataset.decision_reason = None
     row = _revision(session, dataset)
     _changed(session, outbox, transition.event, actor, dataset, row)
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor)
 
 
 def review_dataset(
@@ -184,7 +186,7 @@ def review_dataset(
     _changed(session, outbox, transition.event, actor, dataset, row,
              extra={"decision": "approved" if approve else "rejected",
                     "reviewer": "operator", **_reason_hash(reason)})
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor)
 
 
 def regulator_review_dataset(
@@ -210,7 +212,7 @@ def regulator_review_dataset(
     _changed(session, outbox, transition.event, actor, dataset, row,
              extra={"decision": "approved" if approve else "rejected",
                     "reviewer": "regulator", **_reason_hash(reason)})
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor)
 
 
 def delist_dataset(
@@ -229,13 +231,13 @@ def delist_dataset(
     by_owner = Capacity.OWNER in _capacities(dataset, actor)
     _changed(session, outbox, transition.event, actor, dataset, row,
              extra={"by": "publisher" if by_owner else "operator", **_reason_hash(reason)})
-    return dataset_view(dataset, row, actor)
+    return dataset_view(session, dataset, row, actor)
 
 
 def get_dataset(session: Session, *, dataset_id: str, viewer: Principal | None) -> DatasetOut:
     """The dataset, if the caller may see it (404 otherwise, whether or not it exists)."""
     dataset = _visible(session, dataset_id, viewer)
-    return dataset_view(dataset, _revision(session, dataset), viewer)
+    return dataset_view(session, dataset, _revision(session, dataset), viewer)
 
 
 def list_revisions(
@@ -261,16 +263,23 @@ def get_revision(
     row = repository.revision(session, dataset.id, number)
     if row is None or not _may_read_revision(dataset, row, viewer):
         raise NotFound(f"dataset {dataset_id} has no revision {number}")
+    files = files_of(session, {dataset.id: row.revision}).get(dataset.id, [])
     return RevisionOut(
         dataset_id=dataset.id, revision=row.revision, publisher=_publisher(dataset),
         metadata_sha256=row.metadata_sha256, created_at=row.created_at,
         updated_at=row.updated_at, published_at=row.published_at,
+        files=[file_summary(f) for f in files], quality=quality_summary(files),
         **metadata_of(row).model_dump(),
     )
 
 
-def dataset_view(dataset: Dataset, row: DatasetRevision, viewer: Principal | None) -> DatasetOut:
-    """The API form of a dataset and its newest revision, for this viewer."""
+def dataset_view(session: Session, dataset: Dataset, row: DatasetRevision,
+                 viewer: Principal | None,
+                 files: list[DatasetFile] | None = None) -> DatasetOut:
+    """The API form of a dataset and its newest revision, for this viewer, with the
+    revision's files (read unless given, e.g. by a caller that read a page at once)."""
+    if files is None:
+        files = files_of(session, {dataset.id: row.revision}).get(dataset.id, [])
     review = None
     if _is_insider(dataset, viewer):
         review = ReviewState(
@@ -285,6 +294,7 @@ def dataset_view(dataset: Dataset, row: DatasetRevision, viewer: Principal | Non
         publisher=_publisher(dataset), metadata_sha256=row.metadata_sha256,
         created_at=dataset.created_at, updated_at=dataset.updated_at,
         listed_at=dataset.listed_at, review=review,
+        files=[file_summary(f) for f in files], quality=quality_summary(files),
         **metadata_of(row).model_dump(),
     )
 

@@ -115,27 +115,36 @@ def dataset_node(dataset: DatasetOut, *, catalog_url: str, exchange_url: str) ->
         }
     if dataset.files:
         node["dcat:distribution"] = [
-            distribution_node(iri, file) for file in dataset.files if file.get("id")
+            distribution_node(iri, file.model_dump(mode="json")) for file in dataset.files
         ]
     return node
 
 
+# Media types in the IANA registry get its IRI; others (JSON Lines) are named by dct:format.
+IANA_MEDIA_TYPES = frozenset({"text/csv", "application/json"})
+
+
 def distribution_node(dataset_url: str, file: Mapping[str, Any]) -> dict[str, Any]:
     """A ``dcat:Distribution`` for one file of a dataset, from the file's API form
-    (``id``, and when known ``bytes``, ``sha256``, ``media_type``)."""
+    (``id``, and when known ``bytes``, ``sha256``, ``media_type``, ``uploaded_at``)."""
     iri = f"{dataset_url}/files/{file['id']}"
     node: dict[str, Any] = {
         "@id": iri,
         "@type": "dcat:Distribution",
+        "dct:identifier": str(file["id"]),
         "dcat:downloadURL": {"@id": f"{iri}/content"},
         "dcat:accessURL": {"@id": dataset_url},
     }
     if isinstance(file.get("bytes"), int):
         node["dcat:byteSize"] = {"@value": str(file["bytes"]), "@type": "xsd:nonNegativeInteger"}
-    if file.get("media_type"):
-        node["dcat:mediaType"] = {
-            "@id": f"https://www.iana.org/assignments/media-types/{file['media_type']}"
-        }
+    media = file.get("media_type")
+    if media in IANA_MEDIA_TYPES:
+        node["dcat:mediaType"] = {"@id": f"https://www.iana.org/assignments/media-types/{media}"}
+    elif media:
+        node["dct:format"] = str(media)
+    if file.get("uploaded_at"):
+        node["dct:issued"] = {"@value": str(file["uploaded_at"]).replace("+00:00", "Z"),
+                              "@type": "xsd:dateTime"}
     if file.get("sha256"):
         node["spdx:checksum"] = {
             "@type": "spdx:Checksum",

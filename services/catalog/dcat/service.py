@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.catalog.datasets import service as datasets
 from services.catalog.dcat.jsonld import catalog_document, dataset_document
+from services.catalog.files.summary import files_of
 from services.catalog.search.service import listed_page
 from services.catalog.themes.tables import Theme
 from services.shared.auth import Principal
@@ -29,6 +30,7 @@ def catalog_jsonld(
 ) -> dict[str, Any]:
     """One page of the ``dcat:Catalog`` of listed datasets, with a link to the next."""
     hits, next_cursor = listed_page(session, cursor=cursor, limit=limit)
+    files = files_of(session, {hit.dataset.id: hit.revision.revision for hit in hits})
     themes = session.execute(
         select(Theme.code, Theme.name_zh, Theme.name_en).order_by(Theme.position)
     ).all()
@@ -39,7 +41,8 @@ def catalog_jsonld(
         return f"{base}?{urlencode(query)}"
 
     return catalog_document(
-        [datasets.dataset_view(hit.dataset, hit.revision, None) for hit in hits],
+        [datasets.dataset_view(session, hit.dataset, hit.revision, None,
+                               files=files.get(hit.dataset.id, [])) for hit in hits],
         catalog_url=catalog_url,
         exchange_url=exchange_url,
         themes=[(t.code, t.name_zh, t.name_en) for t in themes],

@@ -20,6 +20,7 @@ from services.catalog.files.blobs import BlobStore
 from services.catalog.files.errors import FileRejected
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.result import FileAnalysis, to_jsonable
+from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
 from services.shared.auth import Principal
 from services.shared.ids import new_id
@@ -117,8 +118,9 @@ def file_out(record: DatasetFile) -> dict[str, Any]:
     """The upload's answer."""
     return {"id": record.id, "dataset_id": record.dataset_id, "revision": record.revision,
             "sha256": record.sha256, "bytes": record.bytes, "rows": record.rows,
-            "format": record.format, "quality": record.quality,
-            "created_at": to_jsonable(record.created_at)}
+            "format": record.format, "media_type": media_type(record.format),
+            "quality": record.quality, "created_at": to_jsonable(record.created_at),
+            "uploaded_at": to_jsonable(record.created_at)}
 
 
 def visible_file(session: Session, *, dataset_id: str, file_id: str,
