@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,17 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
         {"name": "date", "type": "date", "required": True},
         {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}])
     uploaded = dataset["uploaded_file"]
+    assert [f["sha256"] for f in dataset["files"]] == [uploaded["sha256"]]
+    catalog_score = dataset["quality"]["overall_score"]
     asset = floor.certified_asset(provider, [dataset["id"]])
     assert asset["status"] == "registered"
     assert asset["datasets"][0]["metadata_sha256"] == dataset["metadata_sha256"]
+    assert asset["datasets"][0]["content_basis"] == "files"
+    assert int(Decimal(str(catalog_score)).quantize(Decimal(1), ROUND_HALF_UP)) == \
+        asset["quality_score"]
     certificate = floor.call("GET", "exchange", f"/v1/assets/{asset['id']}/certificate")
+    assert [f["sha256"] for f in certificate["dataset_hashes"][0]["files"]] == \
+        [uploaded["sha256"]]
     keys = save(tmp_path / "jwks.json", floor.call("GET", "exchange", "/.well-known/jwks.json"))
     assert verify_files(save(tmp_path / "certificate.json", certificate), keys).valid
     assert dataex("certificate", "verify", str(tmp_path / "certificate.json"),
@@ -71,13 +79,14 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     refused = dataex("certificate", "verify", str(forged), "--jwks", str(keys))
     assert refused.returncode == 1 and "INVALID" in refused.stdout
 
-    # Valuation and offer.
+    # Valuation (the cost method takes the catalog's quality score) and offer.
     valuation = floor.call("POST", "exchange", f"/v1/assets/{asset['id']}/valuations",
                            provider, expect=201, json={"method": "cost", "inputs": {
                                "collection_fen": 300_000, "storage_fen": 50_000,
                                "processing_fen": 100_000, "labour_fen": 50_000,
-                               "profit_rate_bps": 2000, "quality_score": 85}})
-    assert valuation["value_fen"] == 510_000
+                               "profit_rate_bps": 2000}})
+    assert valuation["report"]["inputs"]["quality_score"] == asset["quality_score"]
+    assert valuation["value_fen"] == 600_000 * asset["quality_score"] // 100
     offer = floor.call("POST", "exchange", "/v1/offers", provider, expect=201, json={
         "asset_id": asset["id"], "plan": "one_time", "price_fen": PRICE, "term_days": 30,
         "policy": {"purposes": ["commercial", "research"]}})
