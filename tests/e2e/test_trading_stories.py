@@ -145,6 +145,23 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     trial = floor.call("GET", "exchange", "/v1/accounts/trial-balance", regulator)
     assert trial["balanced"] is True
 
+    # A metered offer: each download is counted at the exchange before it is served.
+    metered = floor.call("POST", "exchange", "/v1/offers", provider, expect=201, json={
+        "asset_id": asset["id"], "plan": "metered", "price_fen": 0, "unit": "call",
+        "tiers": [{"up_to": None, "unit_price_fen": 100}], "term_days": 30,
+        "policy": {"purposes": ["commercial", "research"]}})
+    floor.deposit(buyer, 100)
+    third = floor.order(buyer, metered["id"], quantity=1)
+    floor.call("POST", "exchange", f"/v1/orders/{third['id']}/accept", provider)
+    floor.pay(buyer, third["id"], "pay-story-3")
+    metered_grant = floor.call("GET", "exchange", f"/v1/orders/{third['id']}/grant", buyer)
+    metered_headers = {"Authorization": f"Bearer {metered_grant['token']}"}
+    counted = floor.http.get(floor.url("catalog", content_path), headers=metered_headers)
+    assert counted.status_code == 200 and counted.content == CSV
+    used_up = floor.http.get(floor.url("catalog", content_path), headers=metered_headers)
+    assert used_up.status_code == 403
+    assert used_up.json()["type"] == "urn:dataex:problem:quota-exceeded"
+
     # The regulator reconstructs both trades from the ledger alone, then verifies it.
     def both_settled() -> list[dict[str, Any]] | None:
         entries = ledger_entries(processes, _bearer(regulator))
@@ -171,6 +188,18 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
                             "order.delivered", "order.disputed", "order.settled"]
     ruling = trade_events(entries, second["id"])[-1]["record"]["payload"]
     assert (ruling["outcome"], ruling["refunded_fen"]) == ("refund_partial", 20_000)
+    def metered_usage() -> tuple[dict[str, Any], dict[str, Any]] | None:
+        found = ledger_entries(processes, _bearer(regulator))
+        used = [e for e in found if e["type"] == "grant.used"]
+        accessed = [e for e in found if e["type"] == "data.accessed"
+                    and e["record"]["payload"].get("grant_id") == metered_grant["grant_id"]]
+        return (used[0], accessed[0]) if used and accessed else None
+
+    used, accessed = wait_for(metered_usage)
+    assert used["record"]["payload"]["report_id"] == \
+        accessed["record"]["payload"]["usage"]["report_id"]
+    assert (used["record"]["payload"]["used_calls"], used["record"]["payload"]["quota"]) == \
+        (1, 1)
     registered = next(e for e in entries if e["type"] == "asset.certified")
     assert registered["record"]["payload"]["certificate_sha256"] == canonical_sha256(certificate)
 

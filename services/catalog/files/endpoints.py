@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,13 @@ from services.catalog.files import service
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.uploads import receive_upload
-from services.shared.app import OutboxDep, SessionDep, WriteSessionDep
+from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, Problem
 
 router = APIRouter(tags=["files"])
+log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 
@@ -35,6 +37,18 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         (416, "the range is not satisfiable"),
         (422, "invalid input, or a malformed file"),
     )
+}
+
+
+_CONTENT_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    **_PROBLEMS,
+    403: {"description": "the caller may not download this file: no or an inactive grant "
+                         "(`grant-required`, `grant-inactive`, `grant-scope`, `grant-unknown`),"
+                         " or a metered grant's quota used up (`quota-exceeded`)",
+          "content": {PROBLEM_JSON: {}}},
+    503: {"description": "the exchange could not confirm the grant (`grant-check-failed`) or "
+                         "count a metered download (`usage-report-failed`)",
+          "content": {PROBLEM_JSON: {}}},
 }
 
 
@@ -158,19 +172,28 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_PROBLEMS,
+@router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_CONTENT_PROBLEMS,
             response_class=StreamingResponse,
             summary="The file (anyone for unconditional-open; else a grant token)")
 def file_content(
-    dataset_id: str, file_id: str, request: Request, session: WriteSessionDep,
-    outbox: OutboxDep, viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
+    dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
+    viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
 ) -> Response:
     """Unconditional-open listed datasets for anyone; otherwise the publisher, operators,
     or `Authorization: Bearer <grant token>` for an active grant covering the dataset.
     Supports a single `Range: bytes=...` (206; 416 when it does not fit); ETag = SHA-256.
-    Every download is recorded in the ledger (`data.accessed`)."""
-    record, access = service.content_access(session, grants, dataset_id=dataset_id,
-                                            file_id=file_id, viewer=viewer)
+    Every download is recorded in the ledger (`data.accessed`).
+
+    Under a grant of a **metered** offer the download is counted at the exchange before
+    a byte is sent: one call per request served (200 or 206; a 304 counts nothing), and
+    rows: the file's row count for the whole file, or for a byte range the rows in
+    proportion to the bytes sent, rounded up. Refused with 403 `quota-exceeded` when the
+    grant has too little left, and with 503 `usage-report-failed` when the exchange
+    cannot count it (nothing is served or recorded then)."""
+    db: Database = request.app.state.db
+    with db.reading() as session:
+        record, access = service.content_access(session, grants, dataset_id=dataset_id,
+                                                file_id=file_id, viewer=viewer)
     etag = f'"{record.sha256}"'
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
     media = "text/csv; charset=utf-8" if record.format == "csv" else "application/jsonl"
@@ -182,17 +205,28 @@ def file_content(
     if request.headers.get("if-none-match") in (etag, "*"):
         return Response(status_code=304, headers=headers)
     path = blobs.path(record.sha256)
+    start, end = parse_range(range_header, size) if range_header else (0, size - 1)
+    length = end - start + 1
+    # Count first (no database transaction open while the exchange answers), then record
+    # the download; a refusal or failure leaves neither behind.
+    usage = service.meter_download(grants, record=record, access=access, start=start,
+                                   length=length)
+    try:
+        with db.transaction() as session:
+            service.record_download(session, outbox, record=record, access=access,
+                                    sent=length,
+                                    range_=f"bytes={start}-{end}" if range_header else None,
+                                    usage=usage)
+    except Exception:
+        if usage is not None:  # counted but neither served nor recorded: say so
+            log.error("download of %s counted under grant %s (usage report %s) but not "
+                      "recorded", record.id, access.grant_id, usage.report_id)
+        raise
     if range_header:
-        start, end = parse_range(range_header, size)
-        length = end - start + 1
-        service.record_download(session, outbox, record=record, access=access, sent=length,
-                                range_=f"bytes={start}-{end}")
         headers.update({"Content-Range": f"bytes {start}-{end}/{size}",
                         "Content-Length": str(length)})
         return StreamingResponse(_stream(path, start, length), status_code=206,
                                  media_type=media, headers=headers)
-    service.record_download(session, outbox, record=record, access=access, sent=size,
-                            range_=None)
     headers["Content-Length"] = str(size)
     headers["Content-Disposition"] = f'attachment; filename="{record.id}.{record.format}"'
     return StreamingResponse(_stream(path, 0, size), media_type=media, headers=headers)

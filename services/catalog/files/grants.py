@@ -1,4 +1,5 @@
-"""Asking the exchange whether a grant is still active, with a short cache."""
+"""Asking the exchange whether a grant is still active (with a short cache), and
+reporting the usage of metered grants."""
 
 from __future__ import annotations
 
@@ -6,11 +7,30 @@ import threading
 import time
 from typing import Any
 
+import httpx
+
 from services.shared.http import RemoteProblem, ServiceClient
 from services.shared.problems import Forbidden, ServiceUnavailable
 from services.shared.settings import AUDIENCES
 
 MAX_CACHE_SECONDS = 30.0
+REPORT_ATTEMPTS = 3
+REPORT_BACKOFF_SECONDS = 0.1
+
+
+def _slug(problem: dict[str, Any]) -> str:
+    return str(problem.get("type") or "").rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+def quota_exceeded(detail: str, **figures: Any) -> Forbidden:
+    """403 ``quota-exceeded``: a metered grant has too little quota left for this."""
+    return Forbidden(detail, slug="quota-exceeded", title="Quota exceeded", **figures)
+
+
+def usage_failed(detail: str) -> ServiceUnavailable:
+    """503 ``usage-report-failed``: a metered download is refused when it cannot be
+    counted (counting is billing)."""
+    return ServiceUnavailable(detail, slug="usage-report-failed", headers={"Retry-After": "5"})
 
 
 class GrantChecker:
@@ -43,23 +63,89 @@ class GrantChecker:
                                      slug="grant-check-failed") from exc
         if not isinstance(body, dict):
             raise ServiceUnavailable("the exchange answered nonsense", slug="grant-check-failed")
-        ttl = min(float(body.get("max_cache_seconds", self.cache_seconds)), self.cache_seconds)
-        with self._lock:
-            self._cache[grant_id] = (body, now + max(ttl, 0.0))
+        self._remember(grant_id, body)
         return body
 
-    def require_active(self, grant_id: str, dataset_id: str) -> None:
-        """403 unless the grant is active and covers the dataset."""
+    def require_active(self, grant_id: str, dataset_id: str) -> dict[str, Any]:
+        """The grant's status document; 403 unless it is active and covers the dataset
+        (``quota-exceeded`` when a metered grant is used up)."""
         body = self.status(grant_id)
+        if body.get("status") == "exhausted":
+            raise quota_exceeded(f"the grant's quota of {body.get('quota')} is used up",
+                                 quota=body.get("quota"), unit=body.get("unit"))
         if body.get("status") != "active":
             raise Forbidden(f"the grant is {body.get('status')}", slug="grant-inactive")
         if dataset_id not in (body.get("dataset_ids") or []):
             raise Forbidden("the grant does not cover this dataset", slug="grant-scope")
+        return body
 
-    def forget(self) -> None:
-        """Drop every cached answer."""
+    def report_usage(self, grant_id: str, *, report_id: str, dataset_id: str, calls: int,
+                     rows: int) -> dict[str, Any]:
+        """Count a download against a metered grant at the exchange before it is served.
+
+        The exchange counts a ``report_id`` once, so the report is resent (same id) after
+        a transport error or a 5xx. 403 ``quota-exceeded`` when it would pass the quota,
+        403 when the grant stopped being usable, 503 ``usage-report-failed`` when the
+        exchange cannot be reached or answers otherwise. Returns the grant's new status
+        document, which replaces the cached one."""
+        body = {"report_id": report_id, "dataset_id": dataset_id, "calls": calls, "rows": rows}
+        path = f"/v1/grants/{grant_id}/usage"
+        for attempt in range(REPORT_ATTEMPTS):
+            if attempt:
+                time.sleep(REPORT_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            try:
+                answer = self.client.post_json(path, body)
+            except RemoteProblem as exc:
+                if exc.status >= 500 and attempt + 1 < REPORT_ATTEMPTS:
+                    continue
+                raise self._refusal(grant_id, exc, calls=calls, rows=rows) from exc
+            except httpx.TransportError as exc:
+                if attempt + 1 < REPORT_ATTEMPTS:
+                    continue
+                raise usage_failed("the exchange could not be reached to count this download"
+                                   ) from exc
+            except Exception as exc:  # anything else: fail closed
+                raise usage_failed("the exchange could not count this download") from exc
+            if not isinstance(answer, dict):
+                raise usage_failed("the exchange answered nonsense to a usage report")
+            self._remember(grant_id, answer)
+            return answer
+        raise usage_failed("the exchange could not count this download")  # pragma: no cover
+
+    def _refusal(self, grant_id: str, exc: RemoteProblem, *, calls: int,
+                 rows: int) -> Exception:
+        slug = _slug(exc.problem)
+        if exc.status == 409 and slug == "quota-exceeded":
+            problem = exc.problem
+            return quota_exceeded(
+                f"this download would pass the grant's quota of {problem.get('quota')} "
+                f"(used {problem.get('used')})", quota=problem.get("quota"),
+                used=problem.get("used"), requested_calls=calls, requested_rows=rows)
+        if exc.status == 409 and slug in ("grant-revoked", "grant-expired", "grant-exhausted"):
+            self.forget(grant_id)
+            if slug == "grant-exhausted":
+                return quota_exceeded("the grant's quota is used up")
+            return Forbidden(f"the grant is {slug.removeprefix('grant-')}",
+                             slug="grant-inactive")
+        if exc.status == 404:
+            self.forget(grant_id)
+            return Forbidden("the grant is unknown", slug="grant-unknown")
+        if exc.status == 422 and slug == "dataset-not-granted":
+            return Forbidden("the grant does not cover this dataset", slug="grant-scope")
+        return usage_failed(f"the exchange refused the usage report ({exc.status})")
+
+    def _remember(self, grant_id: str, body: dict[str, Any]) -> None:
+        ttl = min(float(body.get("max_cache_seconds", self.cache_seconds)), self.cache_seconds)
         with self._lock:
-            self._cache.clear()
+            self._cache[grant_id] = (body, time.monotonic() + max(ttl, 0.0))
+
+    def forget(self, grant_id: str | None = None) -> None:
+        """Drop the cached answer for one grant, or every cached answer."""
+        with self._lock:
+            if grant_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(grant_id, None)
 
 
 EXCHANGE_AUDIENCE = AUDIENCES["exchange"]

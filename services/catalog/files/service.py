@@ -142,12 +142,14 @@ def _file_of(session: Session, dataset: Dataset, file_id: str) -> DatasetFile:
 
 @dataclass(frozen=True)
 class Access:
-    """Why a download is allowed."""
+    """Why a download is allowed (and, for a metered grant, what it counts: ``call`` or
+    ``1000_rows``)."""
 
     basis: str
     subject: str
     org: str | None
     grant_id: str | None = None
+    meter: str | None = None
 
 
 def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, file_id: str,
@@ -165,9 +167,11 @@ def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, f
         if not isinstance(ids, list) or not isinstance(grant_id, str) or \
                 dataset.id not in ids:
             raise Forbidden("the grant does not cover this dataset", slug="grant-scope")
-        grants.require_active(grant_id, dataset.id)
-        return _file_of(session, dataset, file_id), Access("grant", viewer.subject, viewer.org,
-                                                          grant_id)
+        status = grants.require_active(grant_id, dataset.id)
+        meter = status.get("unit")
+        return _file_of(session, dataset, file_id), Access(
+            "grant", viewer.subject, viewer.org, grant_id,
+            meter=str(meter) if meter else None)
     visible = model.is_visible(
         status=DatasetStatus(dataset.status), publisher_org_id=dataset.publisher_org_id,
         viewer_org=viewer.org if viewer else None,
@@ -188,9 +192,51 @@ def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, f
     raise Forbidden("this file needs a grant token for the dataset", slug="grant-required")
 
 
+@dataclass(frozen=True)
+class Usage:
+    """A download counted against a metered grant (``report_id`` is unique to it)."""
+
+    report_id: str
+    meter: str
+    calls: int
+    rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The form the ledger event carries."""
+        return {"report_id": self.report_id, "meter": self.meter, "calls": self.calls,
+                "rows": self.rows}
+
+
+def rows_served(record: DatasetFile, start: int, length: int) -> int:
+    """The rows a download counts: all of the file's rows for the whole file; for a byte
+    range, the file's rows in proportion to the bytes sent, rounded up (so a file
+    fetched in n ranges counts at most n - 1 rows more than in one piece)."""
+    if record.rows <= 0 or length <= 0 or record.bytes <= 0:
+        return 0
+    if start == 0 and length >= record.bytes:
+        return record.rows
+    return min(record.rows, -(-record.rows * length // record.bytes))
+
+
+def meter_download(grants: GrantChecker, *, record: DatasetFile, access: Access, start: int,
+                   length: int) -> Usage | None:
+    """Before a download under a metered grant is served, count it at the exchange: one
+    call, and its rows (see :func:`rows_served`). Nothing for other downloads. Raises
+    403 ``quota-exceeded`` when the grant has too little left, 503 when the exchange
+    cannot count it."""
+    if access.basis != "grant" or access.grant_id is None or access.meter is None:
+        return None
+    usage = Usage(report_id=new_id("use"), meter=access.meter, calls=1,
+                  rows=rows_served(record, start, length))
+    grants.report_usage(access.grant_id, report_id=usage.report_id,
+                        dataset_id=record.dataset_id, calls=usage.calls, rows=usage.rows)
+    return usage
+
+
 def record_download(session: Session, outbox: Outbox, *, record: DatasetFile, access: Access,
-                    sent: int, range_: str | None) -> None:
-    """``data.accessed`` in the ledger: who, which file, how many bytes."""
+                    sent: int, range_: str | None, usage: Usage | None = None) -> None:
+    """``data.accessed`` in the ledger: who, which file, how many bytes (and, under a
+    metered grant, the usage counted and its ``report_id``)."""
     payload: dict[str, Any] = {
         "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
         "subject": access.subject, "org_id": access.org, "basis": access.basis,
@@ -200,5 +246,7 @@ def record_download(session: Session, outbox: Outbox, *, record: DatasetFile, ac
         payload["grant_id"] = access.grant_id
     if range_:
         payload["range"] = range_
+    if usage is not None:
+        payload["usage"] = usage.as_dict()
     outbox.record(session, type="data.accessed", actor=access.subject, subject=record.id,
                   payload=payload)

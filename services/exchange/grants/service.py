@@ -173,7 +173,8 @@ def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: 
                            calls=calls, rows=rows, reported_by=actor, reported_at=now))
     outbox.record(session, type="grant.used", actor=actor, subject=grant_id,
                   payload={"grant_id": grant_id, "order_id": found.order_id,
-                           "buyer_org_id": found.buyer_org_id, "dataset_id": dataset_id,
+                           "buyer_org_id": found.buyer_org_id, "report_id": report_id,
+                           "dataset_id": dataset_id,
                            "calls": calls, "rows": rows, "used_calls": found.used_calls,
                            "used_rows": found.used_rows, "quota": found.quota})
     return found
