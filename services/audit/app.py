@@ -54,8 +54,10 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     app.state.ledger_keys = ledger_keys
     app.state.sequencer = sequencer
     app.state.source_keys = SourceKeys()
+    jwks = RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds)
     app.state.verifier = TokenVerifier(
-        keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
+        keys=jwks.lookup,
+        peek=jwks.peek,
         issuer=settings.issuer,
         audience=settings.audience,
     )

@@ -16,12 +16,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from services.shared.problems import Forbidden, Unauthorized
 from services.shared.tokens import InvalidToken, KeyLookup, verify_token
 
 ROLES = ("provider", "buyer", "operator", "regulator")
 SERVICE_ROLE = "service"
+
+KeyPeek = Callable[[str], tuple[bool, dict[str, Any] | None]]
+"""What a key lookup would answer without I/O: ``(True, key or None)``, or ``(False, None)``
+when it cannot tell without I/O (see ``RemoteKeySource.peek``)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,22 @@ class TokenVerifier:
     verification costs far more than the rest of a small request, so verified tokens
     are remembered (by their exact bytes) until they expire; their key must still be
     published for a remembered token to be accepted.
+
+    With ``peek`` (the key source's answer without I/O), :meth:`remembered` recognises
+    such a token without any I/O, so that an event loop need not hand it to a thread.
     """
 
     def __init__(
-        self, *, keys: KeyLookup, issuer: str, audience: str, cache_size: int = 4096
+        self,
+        *,
+        keys: KeyLookup,
+        issuer: str,
+        audience: str,
+        cache_size: int = 4096,
+        peek: KeyPeek | None = None,
     ) -> None:
         self.keys = keys
+        self.peek = peek
         self.issuer = issuer
         self.audience = audience
         self.cache_size = cache_size
@@ -79,12 +94,33 @@ class TokenVerifier:
                     self._verified.popitem(last=False)
         return claims
 
+    def remembered(self, token: str) -> Principal | None:
+        """The principal of a token verified before, when that is certain without I/O:
+        exactly what :meth:`principal` would answer. None means "ask :meth:`principal`"
+        (in a worker thread: it may verify a signature or fetch keys)."""
+        if self.peek is None:
+            return None
+        with self._lock:
+            claims = self._verified.get(token)
+            if claims is not None:
+                self._verified.move_to_end(token)
+        if claims is None or not claims["exp"] > time.time():
+            return None
+        known, key = self.peek(claims["kid"])
+        if not known or not key:
+            return None
+        return self._principal(token, claims)
+
     def principal(self, token: str) -> Principal:
         """The principal the token speaks for; :class:`Unauthorized` if it does not verify."""
         try:
             claims = self._claims(token)
         except InvalidToken as exc:
             raise Unauthorized(str(exc), slug="invalid-token") from exc
+        return self._principal(token, claims)
+
+    @staticmethod
+    def _principal(token: str, claims: dict[str, Any]) -> Principal:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise Unauthorized("token roles claim is malformed", slug="invalid-token")
@@ -100,11 +136,12 @@ class TokenVerifier:
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT issued by the exchange")
 
-# The dependencies below that only look at what another one produced are ``async`` so
-# that FastAPI calls them on the event loop instead of handing each to a worker thread.
+# The dependencies below are ``async`` so that FastAPI calls them on the event loop
+# instead of handing each to a worker thread; only work that may block (a signature to
+# verify, keys to fetch) goes to a thread.
 
 
-def _bearer_principal(
+async def _bearer_principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal | None:
     if credentials is None:
@@ -112,10 +149,15 @@ def _bearer_principal(
             raise Unauthorized("the Authorization header must be 'Bearer <token>'")
         return None
     verifier: TokenVerifier = request.app.state.verifier
-    return verifier.principal(credentials.credentials)
+    # A token seen before is recognised on the event loop; verifying a signature or
+    # fetching keys happens in a worker thread.
+    principal = verifier.remembered(credentials.credentials)
+    if principal is None:
+        principal = await run_in_threadpool(verifier.principal, credentials.credentials)
+    return principal
 
 
-def optional_principal(
+async def optional_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
@@ -123,20 +165,20 @@ def optional_principal(
 
     Access-grant tokens open data downloads and nothing else, so they are refused here.
     """
-    principal = _bearer_principal(request, credentials)
+    principal = await _bearer_principal(request, credentials)
     if principal is not None and principal.kind == "grant":
         raise Unauthorized("an access-grant token only opens the data it grants",
                            slug="grant-token-misused")
     return principal
 
 
-def optional_principal_or_grant(
+async def optional_principal_or_grant(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
     """Like :func:`optional_principal`, but also accepts access-grant tokens (for the
     routes that serve granted data)."""
-    return _bearer_principal(request, credentials)
+    return await _bearer_principal(request, credentials)
 
 
 async def current_principal(

@@ -77,10 +77,26 @@ class RemoteKeySource:
         self._keys = {k["kid"]: k for k in keys if isinstance(k, dict) and "kid" in k}
         self._fetched_at = time.monotonic()
 
+    def _needs_fetch(self, kid: str) -> bool:
+        age = time.monotonic() - self._fetched_at
+        return age > self.cache_seconds or (kid not in self._keys and age > self.refetch_interval)
+
     def lookup(self, kid: str) -> dict[str, Any] | None:
         """The public JWK with id ``kid``, fetching the key set when needed."""
         with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self.cache_seconds or (kid not in self._keys and age > self.refetch_interval):
+            if self._needs_fetch(kid):
                 self._fetch()
             return self._keys.get(kid)
+
+    def peek(self, kid: str) -> tuple[bool, dict[str, Any] | None]:
+        """What :meth:`lookup` would answer now without any I/O or waiting: ``(True, the
+        key or None)``; ``(False, None)`` when it would fetch first or another thread is
+        fetching (an event loop then calls :meth:`lookup` in a worker thread)."""
+        if not self._lock.acquire(blocking=False):
+            return False, None
+        try:
+            if self._needs_fetch(kid):
+                return False, None
+            return True, self._keys.get(kid)
+        finally:
+            self._lock.release()

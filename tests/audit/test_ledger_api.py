@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+from pathlib import Path
 
 import pytest
 
 from services.audit.ledger import merkle
 from services.audit.ledger.checkpoint import Checkpoint
+from services.audit.ledger.repository import COPY_MIN_ROWS
+from services.audit.verify import verify_bundle
 from services.shared.keyring import public_key_from_jwk
 from tests.audit.emitters import Emitter
 from tests.stack import Stack
@@ -91,6 +94,7 @@ class TestAppend:
             (lambda e: e.update(kid="unregistered"), "unknown-key"),
             (lambda e: e["record"].pop("actor"), "invalid-record"),
             (lambda e: e["record"].update(occurred_at="yesterday"), "invalid-record"),
+            (lambda e: e["record"].update(occurred_at="2026-11-29T08:00:00"), "invalid-record"),
         ],
     )
     def test_entries_that_do_not_verify_are_refused(
@@ -101,6 +105,44 @@ class TestAppend:
         response = emitter.append(entry)
         assert response.status_code == 422, response.text
         assert response.json()["type"].endswith(slug)
+        assert tree_size(stack, regulator(stack)) == 0
+
+    def test_a_large_batch_is_stored_as_one_chain_and_tree(
+        self, stack: Stack, emitter: Emitter, tmp_path: Path
+    ) -> None:
+        # Large enough to take the bulk path (COPY on PostgreSQL), between small appends.
+        assert emitter.append(emitter.entry(0)).status_code == 201
+        big = emitter.append(*[emitter.entry(i) for i in range(1, 1 + 2 * COPY_MIN_ROWS)])
+        assert big.status_code == 200, big.text
+        answered = big.json()["entries"]
+        assert [e["seq"] for e in answered] == list(range(1, 1 + 2 * COPY_MIN_ROWS))
+        assert emitter.append(emitter.entry(-1)).json()["seq"] == 1 + 2 * COPY_MIN_ROWS
+        headers = regulator(stack)
+        checkpoint = stack.audit.post("/v1/checkpoints", headers=headers).json()
+        stored = stack.audit.get("/v1/entries?after_seq=0&limit=1000", headers=headers).json()
+        assert [e["entry_hash"] for e in stored["items"][:len(answered)]] == [
+            e["entry_hash"] for e in answered]
+        for seq in (0, 1, COPY_MIN_ROWS, 2 * COPY_MIN_ROWS + 1):
+            proof = stack.audit.get(f"/v1/proofs/inclusion?seq={seq}").json()
+            assert merkle.verify_inclusion(
+                bytes.fromhex(proof["leaf_hash"]), seq, checkpoint["tree_size"],
+                [bytes.fromhex(h) for h in proof["audit_path"]],
+                bytes.fromhex(checkpoint["root_hash"]),
+            )
+        bundle = tmp_path / "ledger.jsonl"
+        bundle.write_bytes(stack.audit.get("/v1/export", headers=headers).content)
+        report = verify_bundle(str(bundle))
+        assert report.ok, report.failure
+        assert report.entries == 2 * COPY_MIN_ROWS + 2
+
+    def test_a_bad_entry_deep_in_a_batch_is_named_and_nothing_is_appended(
+        self, stack: Stack, emitter: Emitter
+    ) -> None:
+        entries = [emitter.entry(i) for i in range(70)]
+        entries[67]["signature"] = "00" * 64
+        response = emitter.append(*entries)
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith("entries[67]")
         assert tree_size(stack, regulator(stack)) == 0
 
     @pytest.mark.parametrize(

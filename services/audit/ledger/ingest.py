@@ -8,7 +8,8 @@ payload (ids and hashes only).
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -25,6 +26,9 @@ from services.shared.orm import utcnow
 from services.shared.personal import personal_information
 from services.shared.problems import Forbidden, InvalidInput
 
+KeyLookup = Callable[[str], "tuple[str, ed25519.Ed25519PublicKey] | None"]
+"""``kid`` → (source, public key), or None when no such key is registered."""
+
 
 class SourceKeys:
     """Registered source keys, cached in memory (keys are never changed, only added)."""
@@ -32,6 +36,11 @@ class SourceKeys:
     def __init__(self) -> None:
         self._keys: dict[str, tuple[str, ed25519.Ed25519PublicKey]] = {}
         self._lock = threading.Lock()
+
+    def cached(self, kid: str) -> tuple[str, ed25519.Ed25519PublicKey] | None:
+        """The source and key with id ``kid`` if this process has already read it (no I/O;
+        None does not mean the key is unknown)."""
+        return self._keys.get(kid)
 
     def get(self, session: Session, kid: str) -> tuple[str, ed25519.Ed25519PublicKey] | None:
         """The source and public key with id ``kid``."""
@@ -84,16 +93,30 @@ def register_source_key(session: Session, jwk: dict[str, Any], actor: Principal)
 
 
 def verify_entries(
-    session: Session, keys: SourceKeys, entries: list[dict[str, Any]], actor: Principal
+    keys: KeyLookup,
+    entries: Sequence[Mapping[str, Any]],
+    actor: Principal,
+    *,
+    first_index: int = 0,
 ) -> list[Candidate]:
-    """Verify each submitted entry; raise naming the first that fails."""
+    """Verify each submitted entry; raise naming the first that fails (``entries[i]``,
+    counting from ``first_index``).
+
+    ``keys`` finds registered source keys: ``SourceKeys.cached`` once the keys have been
+    read (no I/O, so this may run on the event loop), or a lookup that reads the database
+    (see :meth:`SourceKeys.get`).
+    """
     candidates = []
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(entries, first_index):
         where = f"entries[{index}]"
         try:
             record = EventRecord.from_dict(entry["record"])
             text = record.canonical().decode()
-            datetime.fromisoformat(record.occurred_at)
+            occurred_at = datetime.fromisoformat(record.occurred_at)
+            if occurred_at.tzinfo is None:
+                # It could not be stored (times are UTC); refused here, it cannot fail the
+                # group commit it would have joined.
+                raise ValueError("occurred_at needs a UTC offset (e.g. Z)")
         except (KeyError, TypeError, ValueError, NotCanonicalisable) as exc:
             raise InvalidInput(f"{where}.record: {exc}", slug="invalid-record") from exc
         if record.source != actor.subject:
@@ -109,7 +132,7 @@ def verify_entries(
         signature = entry.get("signature")
         if not isinstance(kid, str) or not isinstance(signature, str):
             raise InvalidInput(f"{where}: kid and signature are required", slug="invalid-record")
-        known = keys.get(session, kid)
+        known = keys(kid)
         if known is None:
             raise InvalidInput(f"{where}: unknown key {kid}; register it first",
                                slug="unknown-key", kid=kid)
@@ -119,5 +142,7 @@ def verify_entries(
         if not signature_valid(public_key, text.encode(), signature):
             raise InvalidInput(f"{where}: signature does not verify", slug="bad-signature",
                                event_id=record.event_id)
-        candidates.append(Candidate(record, text, kid, signature))
+        candidates.append(
+            Candidate(record, text, kid, signature, occurred_at.astimezone(UTC))
+        )
     return candidates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,6 +25,9 @@ STATE_ID = 1
 
 
 _STATE: Table = LedgerState.__table__  # type: ignore[assignment]
+_ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
+_NODES: Table = MerkleNode.__table__  # type: ignore[assignment]
+
 
 def lock_state(session: Session) -> Any:
     """The sequencer's state row (tree_size, head_hash, frontier, checkpoint_size),
@@ -77,27 +80,130 @@ def existing_entries(session: Session, event_ids: Sequence[str]) -> dict[str, An
     """Entries already in the log for these event ids (seq, record, entry_hash)."""
     if not event_ids:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
-            LedgerEntry.event_id, LedgerEntry.seq, LedgerEntry.record, LedgerEntry.entry_hash
-        ).where(LedgerEntry.event_id.in_(event_ids))
+            _ENTRIES.c.event_id, _ENTRIES.c.seq, _ENTRIES.c.record, _ENTRIES.c.entry_hash
+        ).where(_ENTRIES.c.event_id.in_(event_ids))
     ).all()
     return {r.event_id: r for r in rows}
 
 
-def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert sealed entries in one statement (Core: no ORM bookkeeping on the hot path)."""
-    if rows:
-        session.connection().execute(insert(LedgerEntry.__table__), rows)  # type: ignore[arg-type]
+ENTRY_COLUMNS = ("seq", "event_id", "type", "source", "actor", "subject", "occurred_at",
+                 "recorded_at", "record", "kid", "signature", "prev_hash", "entry_hash",
+                 "leaf_hash")
+"""The order of the values in an entry row tuple (see :func:`finish_append`)."""
+
+EntryRow = tuple[Any, ...]
+
+_PG_LOCK = ("SELECT tree_size, head_hash, frontier, checkpoint_size FROM ledger_state "
+            "WHERE id = %s FOR UPDATE")
+_PG_EXISTING = ("SELECT event_id, seq, record, entry_hash FROM ledger_entries "
+                "WHERE event_id = ANY(%s)")
+_PG_INSERT_ENTRY = (f"INSERT INTO ledger_entries ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})")
+_PG_INSERT_NODE = "INSERT INTO merkle_nodes (level, idx, hash) VALUES (%s, %s, %s)"
+_PG_COPY_ENTRIES = f"COPY ledger_entries ({', '.join(ENTRY_COLUMNS)}) FROM STDIN"
+_PG_COPY_NODES = "COPY merkle_nodes (level, idx, hash) FROM STDIN"
+COPY_MIN_ROWS = 100
+"""From this many entries in one group commit, PostgreSQL gets them by COPY."""
+_PG_SAVE_STATE = ("UPDATE ledger_state SET tree_size = %s, head_hash = %s, frontier = %s, "
+                  "checkpoint_size = %s WHERE id = %s")
 
 
-def insert_nodes(session: Session, nodes: list[Node]) -> None:
-    """Insert new perfect-subtree hashes in one statement."""
+class AppendState(NamedTuple):
+    """What the sequencer reads, under the state-row lock, before it appends."""
+
+    tree_size: int
+    head_hash: str
+    frontier: str
+    checkpoint_size: int
+
+
+def _driver(session: Session) -> Any:
+    """The psycopg connection under the session's transaction, or None on SQLite."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.connection.driver_connection
+
+
+def begin_append(
+    session: Session, event_ids: Sequence[str]
+) -> tuple[AppendState, dict[str, Any]]:
+    """Lock the state row, then read the entries the log already has for ``event_ids``.
+
+    On PostgreSQL both statements travel in one pipeline (one round trip). The second
+    runs after the first has the lock, so under READ COMMITTED it sees every entry
+    committed by whichever process held the lock before.
+    """
+    pg = _driver(session)
+    if pg is not None:
+        with pg.pipeline():
+            locked = pg.execute(_PG_LOCK, (STATE_ID,))
+            found = pg.execute(_PG_EXISTING, (list(event_ids),)) if event_ids else None
+        row = locked.fetchone()
+        if row is not None:
+            rows = found.fetchall() if found is not None else []
+            return AppendState(*row), {r[0]: _Existing(*r) for r in rows}
+    state = lock_state(session)
+    return AppendState(*state), existing_entries(session, event_ids)
+
+
+class _Existing(NamedTuple):
+    event_id: str
+    seq: int
+    record: str
+    entry_hash: str
+
+
+def finish_append(
+    session: Session,
+    entries: list[EntryRow],
+    nodes: list[Node],
+    *,
+    tree_size: int,
+    head_hash: str,
+    frontier: Frontier,
+    checkpoint_size: int,
+) -> None:
+    """Insert the sealed entries and new Merkle nodes and store the new state (the row is
+    locked). On PostgreSQL a few entries travel in one pipeline (one round trip), many by
+    COPY."""
+    frontier_json = json.dumps([h.hex() for h in frontier.hashes])
+    pg = _driver(session)
+    if pg is not None:
+        node_rows = [(n.level, n.index, n.hash) for n in nodes]
+        with pg.cursor() as cur:
+            if len(entries) >= COPY_MIN_ROWS:
+                # Many rows: COPY (rows formatted in C) beats an INSERT per row.
+                with cur.copy(_PG_COPY_ENTRIES) as copy:
+                    for row in entries:
+                        copy.write_row(row)
+                with cur.copy(_PG_COPY_NODES) as copy:
+                    for node_row in node_rows:
+                        copy.write_row(node_row)
+                entries, node_rows = [], []
+            with pg.pipeline():
+                if entries:
+                    cur.executemany(_PG_INSERT_ENTRY, entries)
+                if node_rows:
+                    cur.executemany(_PG_INSERT_NODE, node_rows)
+                cur.execute(_PG_SAVE_STATE,
+                            (tree_size, head_hash, frontier_json, checkpoint_size, STATE_ID))
+        return
+    conn = session.connection()
+    if entries:
+        conn.execute(insert(_ENTRIES), [dict(zip(ENTRY_COLUMNS, e, strict=True))
+                                        for e in entries])
     if nodes:
-        session.connection().execute(
-            insert(MerkleNode.__table__),  # type: ignore[arg-type]
-            [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes],
+        conn.execute(insert(_NODES),
+                     [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes])
+    conn.execute(
+        update(_STATE).where(_STATE.c.id == STATE_ID).values(
+            tree_size=tree_size, head_hash=head_hash, frontier=frontier_json,
+            checkpoint_size=checkpoint_size,
         )
+    )
 
 
 class SessionNodeReader:

@@ -1,33 +1,38 @@
 """The sequencer: the one place where entries get their sequence numbers.
 
-Request threads hand verified entries to :meth:`Sequencer.append` and wait. One thread
-per process takes everything queued at that moment and integrates it in a single
-transaction (group commit): it locks the state row, drops entries the log already has
-(same event id and content; other content is a conflict), seals the rest onto the
-hash chain, stores the new Merkle nodes from the tree's right edge, signs a checkpoint
-when one is due, and commits before any waiting request is answered. The state-row
-lock makes appends from several audit processes form one dense chain.
+Requests hand verified entries to :meth:`Sequencer.append` (a thread that waits) or
+:meth:`Sequencer.append_async` (a coroutine that awaits, so the event loop needs no
+worker thread per request). One thread per process takes everything queued at that
+moment and integrates it in a single transaction (group commit): it locks the state
+row, drops entries the log already has (same event id and content; other content is a
+conflict), seals the rest onto the hash chain, stores the new Merkle nodes from the
+tree's right edge, signs a checkpoint when one is due, and commits before any waiting
+request is answered. The state-row lock makes appends from several audit processes
+form one dense chain.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import sys
 import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from services.audit.ledger import repository
 from services.audit.ledger.checkpoint import Checkpoint
-from services.audit.ledger.entry import seal
+from services.audit.ledger.entry import seal_text
 from services.audit.ledger.merkle import (
     Frontier,
+    Node,
     check_consistency,
     consistency_proof,
     root_from_frontier,
@@ -42,18 +47,17 @@ from services.shared.problems import Conflict, ServiceUnavailable
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A verified entry waiting for its sequence number."""
 
     record: EventRecord
     record_text: str
     kid: str
     signature: str
+    occurred_at: datetime
 
 
-@dataclass(frozen=True)
-class AppendResult:
+class AppendResult(NamedTuple):
     """Where an event is in the log, and whether this request put it there."""
 
     event_id: str
@@ -62,11 +66,49 @@ class AppendResult:
     created: bool
 
 
+Outcome = list[AppendResult] | BaseException
+
+
 @dataclass
 class _Submission:
+    """Entries to append together, and who is waiting for the outcome: a thread (on
+    ``future``) or a coroutine (on ``waiter``, which belongs to ``loop``)."""
+
     candidates: list[Candidate]
     checkpoint: bool = False
-    future: Future[list[AppendResult]] = field(default_factory=Future)
+    future: Future[list[AppendResult]] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    waiter: asyncio.Future[list[AppendResult]] | None = None
+
+
+def _resolve(outcomes: list[tuple[asyncio.Future[list[AppendResult]], Outcome]]) -> None:
+    """Answer waiting coroutines (runs on their event loop)."""
+    for waiter, outcome in outcomes:
+        if waiter.done():  # it gave up waiting
+            continue
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)
+
+
+def _deliver(batch: list[_Submission], outcomes: list[Outcome]) -> None:
+    """Hand each submission its outcome: one wake-up per event loop, not per request."""
+    by_loop: dict[asyncio.AbstractEventLoop,
+                  list[tuple[asyncio.Future[list[AppendResult]], Outcome]]] = {}
+    for submission, outcome in zip(batch, outcomes, strict=True):
+        if submission.loop is not None and submission.waiter is not None:
+            by_loop.setdefault(submission.loop, []).append((submission.waiter, outcome))
+        elif submission.future is not None:
+            if isinstance(outcome, BaseException):
+                submission.future.set_exception(outcome)
+            else:
+                submission.future.set_result(outcome)
+    for loop, items in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_resolve, items)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            log.warning("an event loop closed before its appends were answered")
 
 
 class _EventConflict(Exception):
@@ -118,22 +160,39 @@ class Sequencer:
         """Append entries atomically and durably; returns each one's place in the log."""
         return self._submit(_Submission(candidates), timeout)
 
+    async def append_async(
+        self, candidates: list[Candidate], *, timeout: float = 30.0
+    ) -> list[AppendResult]:
+        """:meth:`append` for a coroutine: awaits the commit without holding a thread."""
+        self._require_started()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[list[AppendResult]] = loop.create_future()
+        self._queue.put(_Submission(candidates, loop=loop, waiter=waiter))
+        try:
+            async with asyncio.timeout(timeout):
+                return await waiter
+        except _EventConflict as exc:
+            raise _conflict(exc) from exc
+        except TimeoutError as exc:
+            raise ServiceUnavailable("the ledger did not answer in time") from exc
+
     def checkpoint_now(self, *, timeout: float = 30.0) -> None:
         """Sign a checkpoint of the current tree if it has grown since the last one."""
         self._submit(_Submission([], checkpoint=True), timeout)
 
-    def _submit(self, submission: _Submission, timeout: float) -> list[AppendResult]:
+    def _require_started(self) -> None:
         if self._thread is None:
             raise ServiceUnavailable("the ledger is not accepting entries", slug="not-started")
+
+    def _submit(self, submission: _Submission, timeout: float) -> list[AppendResult]:
+        self._require_started()
+        future: Future[list[AppendResult]] = Future()
+        submission.future = future
         self._queue.put(submission)
         try:
-            return submission.future.result(timeout)
+            return future.result(timeout)
         except _EventConflict as exc:
-            raise Conflict(
-                f"event {exc.event_id} is already in the ledger with other content",
-                slug="event-conflict",
-                event_id=exc.event_id,
-            ) from exc
+            raise _conflict(exc) from exc
         except TimeoutError as exc:
             raise ServiceUnavailable("the ledger did not answer in time") from exc
 
@@ -165,7 +224,7 @@ class Sequencer:
             self._maybe_timed_checkpoint()
 
     def _integrate(self, batch: list[_Submission]) -> None:
-        outcomes: list[list[AppendResult] | BaseException] = []
+        outcomes: list[Outcome] = []
         started = time.perf_counter()
         try:
             with self.db.transaction() as session:
@@ -179,42 +238,35 @@ class Sequencer:
             failure = ServiceUnavailable(
                 f"the ledger could not store entries: {type(exc).__name__}"
             )
-            for submission in batch:
-                submission.future.set_exception(failure)
+            _deliver(batch, [failure] * len(batch))
             return
-        for submission, outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                submission.future.set_exception(outcome)
-            else:
-                submission.future.set_result(outcome)
+        _deliver(batch, outcomes)
 
-    def _integrate_in(
-        self, session: Session, batch: list[_Submission]
-    ) -> list[list[AppendResult] | BaseException]:
-        state = repository.lock_state(session)
-        frontier = repository.frontier_of(state)
-        head = state.head_hash
-        existing = repository.existing_entries(
+    def _integrate_in(self, session: Session, batch: list[_Submission]) -> list[Outcome]:
+        state, existing = repository.begin_append(
             session, [c.record.event_id for s in batch for c in s.candidates]
         )
+        frontier = repository.frontier_of(state)
+        head = state.head_hash
         known: dict[str, tuple[str, int, str]] = {
             e: (r.record, r.seq, r.entry_hash) for e, r in existing.items()
         }
         recorded_at = rfc3339(utcnow())
-        rows: list[dict[str, object]] = []
-        nodes = []
-        outcomes: list[list[AppendResult] | BaseException] = []
+        rows: list[repository.EntryRow] = []
+        nodes: list[Node] = []
+        outcomes: list[Outcome] = []
         want_checkpoint = False
         for submission in batch:
             want_checkpoint = want_checkpoint or submission.checkpoint
             results: list[AppendResult] = []
-            staged: list[dict[str, object]] = []
+            staged: list[repository.EntryRow] = []
             leaves: list[bytes] = []
             local: dict[str, tuple[str, int, str]] = {}
             sub_head = head
             try:
                 for c in submission.candidates:
-                    event_id = c.record.event_id
+                    record = c.record
+                    event_id = record.event_id
                     prior = local.get(event_id) or known.get(event_id)
                     if prior is not None:
                         if prior[0] != c.record_text:
@@ -222,16 +274,20 @@ class Sequencer:
                         results.append(AppendResult(event_id, prior[1], prior[2], False))
                         continue
                     seq = frontier.size + len(leaves)
-                    sealed = seal(
-                        seq=seq, record=c.record.to_dict(), kid=c.kid, signature=c.signature,
+                    _, entry_hash, leaf = seal_text(
+                        seq=seq, record_text=c.record_text, kid=c.kid, signature=c.signature,
                         recorded_at=recorded_at, prev_hash=sub_head,
                     )
-                    sub_head = sealed.entry_hash
-                    leaves.append(sealed.leaf)
-                    local[event_id] = (c.record_text, seq, sealed.entry_hash)
-                    staged.append(_row(c, sealed.entry_hash, sealed.leaf.hex(), seq,
-                                       recorded_at, sealed.body["prev_hash"]))
-                    results.append(AppendResult(event_id, seq, sealed.entry_hash, True))
+                    leaves.append(leaf)
+                    local[event_id] = (c.record_text, seq, entry_hash)
+                    # In repository.ENTRY_COLUMNS order.
+                    staged.append((
+                        seq, event_id, record.type, record.source, record.actor,
+                        record.subject, c.occurred_at, recorded_at, c.record_text, c.kid,
+                        c.signature, sub_head, entry_hash, leaf.hex(),
+                    ))
+                    sub_head = entry_hash
+                    results.append(AppendResult(event_id, seq, entry_hash, True))
             except _EventConflict as conflict:
                 outcomes.append(conflict)
                 continue
@@ -242,15 +298,16 @@ class Sequencer:
             known.update(local)
             head = sub_head
             outcomes.append(results)
-        repository.insert_entries(session, rows)
-        repository.insert_nodes(session, nodes)
-        checkpoint_size = state.checkpoint_size
-        grown = frontier.size - checkpoint_size
-        if grown > 0 and (want_checkpoint or grown >= self.checkpoint_every):
+        grown = frontier.size - state.checkpoint_size
+        sign = grown > 0 and (want_checkpoint or grown >= self.checkpoint_every)
+        if rows or sign:
+            repository.finish_append(
+                session, rows, nodes, tree_size=frontier.size, head_hash=head,
+                frontier=frontier,
+                checkpoint_size=frontier.size if sign else state.checkpoint_size,
+            )
+        if sign:
             self._sign_checkpoint(session, frontier, repository.latest_checkpoint(session))
-            checkpoint_size = frontier.size
-        repository.save_state(session, tree_size=frontier.size, head_hash=head,
-                              frontier=frontier, checkpoint_size=checkpoint_size)
         return outcomes
 
     def _maybe_timed_checkpoint(self) -> None:
@@ -313,22 +370,9 @@ def _json_hex(path: list[bytes]) -> str:
     return json.dumps([h.hex() for h in path])
 
 
-def _row(
-    c: Candidate, entry_hash: str, leaf_hex: str, seq: int, recorded_at: str, prev_hash: object
-) -> dict[str, object]:
-    return {
-        "seq": seq,
-        "event_id": c.record.event_id,
-        "type": c.record.type,
-        "source": c.record.source,
-        "actor": c.record.actor,
-        "subject": c.record.subject,
-        "occurred_at": datetime.fromisoformat(c.record.occurred_at),
-        "recorded_at": recorded_at,
-        "record": c.record_text,
-        "kid": c.kid,
-        "signature": c.signature,
-        "prev_hash": prev_hash,
-        "entry_hash": entry_hash,
-        "leaf_hash": leaf_hex,
-    }
+def _conflict(exc: _EventConflict) -> Conflict:
+    return Conflict(
+        f"event {exc.event_id} is already in the ledger with other content",
+        slug="event-conflict",
+        event_id=exc.event_id,
+    )
