@@ -8,18 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.catalog.files import service
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
+from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
 from services.shared.database import Database
-from services.shared.problems import PROBLEM_JSON, Problem
+from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
 
 router = APIRouter(tags=["files"])
 log = logging.getLogger(__name__)
@@ -230,3 +231,47 @@ def file_content(
     headers["Content-Length"] = str(size)
     headers["Content-Disposition"] = f'attachment; filename="{record.id}.{record.format}"'
     return StreamingResponse(_stream(path, 0, size), media_type=media, headers=headers)
+
+
+@router.get("/datasets/{dataset_id}/files/{file_id}/rows", responses=_CONTENT_PROBLEMS,
+            summary="A page of the file's rows as JSON (who may download the file)")
+def file_rows(
+    dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
+    viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
+    offset: Annotated[int, Query(ge=0, description="0-based index of the first row")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
+    columns: Annotated[str | None, Query(description="comma-separated column names; "
+                                                      "all when absent")] = None,
+) -> dict[str, Any]:
+    """The data as an API rather than a download: rows `offset` to `offset + limit - 1`
+    as JSON objects (CSV cells as text, an empty cell as null; JSON values as stored),
+    and `next_offset` (null after the last row). Who may call it is who may download
+    the file. Under a metered grant each call counts one call and the rows returned,
+    before they are sent (403 `quota-exceeded`, 503 `usage-report-failed` as for
+    downloads); every call is recorded in the ledger (`data.accessed`, `via: rows`)."""
+    db: Database = request.app.state.db
+    with db.reading() as session:
+        record, access = service.content_access(session, grants, dataset_id=dataset_id,
+                                                file_id=file_id, viewer=viewer)
+    names = [str(c["name"]) for c in (record.quality or {}).get("columns", [])
+             if c.get("present", True)]
+    wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    try:
+        page = read_rows(blobs.path(record.sha256), record.format, file_columns=names,
+                         offset=offset, limit=limit, columns=wanted)
+    except KeyError as exc:
+        raise InvalidInput(f"the file has no column {exc.args[0]!r}; it has "
+                           f"{', '.join(names)}", slug="unknown-column") from None
+    usage = service.meter_usage(grants, record=record, access=access, rows=len(page.rows))
+    with db.transaction() as session:
+        service.record_download(session, outbox, record=record, access=access, sent=0,
+                                range_=None, usage=usage,
+                                rows_read=(offset, len(page.rows)))
+    answer: dict[str, Any] = {
+        "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
+        "columns": list(page.columns), "offset": page.offset, "rows": list(page.rows),
+        "next_offset": page.next_offset,
+    }
+    if usage is not None:
+        answer["usage"] = usage.as_dict()
+    return answer

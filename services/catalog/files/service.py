@@ -224,24 +224,36 @@ def meter_download(grants: GrantChecker, *, record: DatasetFile, access: Access,
     call, and its rows (see :func:`rows_served`). Nothing for other downloads. Raises
     403 ``quota-exceeded`` when the grant has too little left, 503 when the exchange
     cannot count it."""
+    return meter_usage(grants, record=record, access=access,
+                       rows=rows_served(record, start, length))
+
+
+def meter_usage(grants: GrantChecker, *, record: DatasetFile, access: Access,
+                rows: int) -> Usage | None:
+    """Count one call and ``rows`` rows against a metered grant before they are served
+    (nothing for other access). Raises as :func:`meter_download` does."""
     if access.basis != "grant" or access.grant_id is None or access.meter is None:
         return None
-    usage = Usage(report_id=new_id("use"), meter=access.meter, calls=1,
-                  rows=rows_served(record, start, length))
+    usage = Usage(report_id=new_id("use"), meter=access.meter, calls=1, rows=rows)
     grants.report_usage(access.grant_id, report_id=usage.report_id,
                         dataset_id=record.dataset_id, calls=usage.calls, rows=usage.rows)
     return usage
 
 
 def record_download(session: Session, outbox: Outbox, *, record: DatasetFile, access: Access,
-                    sent: int, range_: str | None, usage: Usage | None = None) -> None:
-    """``data.accessed`` in the ledger: who, which file, how many bytes (and, under a
-    metered grant, the usage counted and its ``report_id``)."""
+                    sent: int, range_: str | None, usage: Usage | None = None,
+                    rows_read: tuple[int, int] | None = None) -> None:
+    """``data.accessed`` in the ledger: who, which file, how many bytes, or for the rows
+    API which rows (``rows_read``: offset and count); under a metered grant also the
+    usage counted and its ``report_id``."""
     payload: dict[str, Any] = {
         "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
         "subject": access.subject, "org_id": access.org, "basis": access.basis,
         "bytes_sent": sent,
     }
+    if rows_read is not None:
+        payload["via"] = "rows"
+        payload["rows"] = {"offset": rows_read[0], "count": rows_read[1]}
     if access.grant_id:
         payload["grant_id"] = access.grant_id
     if range_:
