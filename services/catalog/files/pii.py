@@ -236,43 +236,12 @@ def find_pii_spans(text: str, *, today: date | None = None) -> list[PiiSpan]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def _doubled(digit: int) -> int:
-    return digit * 2 - 9 if digit > 4 else digit * 2
-
-
-# The check digits are computed on the value cast to an unsigned 64-bit integer, two
-# decimal digits at a time through 100-entry lookup tables: integer division and a
-# constant-list lookup are far cheaper per value than extracting each character. The
-# tables are constant columns of the query (see lookup_columns_sql), written once.
-_LUHN_PAIR_TABLE = [p % 10 + _doubled(p // 10) for p in range(100)]
-
-
-def _id_weight(position_from_right: int) -> int:
-    return pow(2, position_from_right + 1, 11)
-
-
-_ID_PAIR_TABLES = [
-    [(_id_weight(2 * j) * (p % 10) + _id_weight(2 * j + 1) * (p // 10)) % 11 for p in range(100)]
-    for j in range(9)
-]
-
-
-LUHN_TABLE_COLUMN = "lut_luhn"
-
-
-def _id_table_column(pair: int) -> str:
-    return f"lut_id_{pair}"
-
-
-def lookup_columns_sql() -> list[str]:
-    """Constant list columns the check-digit SQL reads; select them once in the base layer."""
-    columns = [f"{table} AS {_id_table_column(j)}" for j, table in enumerate(_ID_PAIR_TABLES)]
-    columns.append(f"{_LUHN_PAIR_TABLE} AS {LUHN_TABLE_COLUMN}")
-    return columns
-
-
-def _pair_lookup(table: str, number: str, pair: int) -> str:
-    return f"{table}[1 + CAST(({number} // {100**pair}) % 100 AS INTEGER)]"
+# SQL forms. They run inside one vectorised query over every value, so each costly step
+# sits in a ``CASE`` branch: the engine evaluates a branch only on the rows its condition
+# selects, whereas ``AND``/``OR`` in a projection evaluate every operand on every row.
+# Byte length (``strlen``, constant time) gates the regular expressions: every pattern
+# here but the name pattern is ASCII, so a value the pattern matches has as many bytes as
+# characters. Check digits are computed on the digits as an unsigned 64-bit integer.
 
 
 SHAPE_ID = 1
@@ -289,56 +258,93 @@ def _birth_date_ok_sql(first17: str, today: date) -> str:
     )
     earliest = int(EARLIEST_BIRTH_DATE.strftime("%Y%m%d"))
     latest = int(today.strftime("%Y%m%d"))
-    return f"({birth} BETWEEN {earliest} AND {latest} AND ({day} <= 28 OR {day} <= {last_day}))"
-
-
-def _resident_id_check_sql(first17: str, x: str, today: date) -> str:
-    weighted = " + ".join(_pair_lookup(_id_table_column(j), first17, j) for j in range(9))
-    check_char = f"substr('{RESIDENT_ID_CHECK_CHARS}', 1 + ({weighted}) % 11, 1)"
     return (
-        f"({check_char} = upper(substr({x}, 18, 1)) AND {_birth_date_ok_sql(first17, today)})"
+        f"CASE WHEN {birth} BETWEEN {earliest} AND {latest} "
+        f"THEN {day} <= 28 OR {day} <= {last_day} ELSE false END"
     )
 
 
-def _luhn_sql(number: str) -> str:
-    pairs = " + ".join(_pair_lookup(LUHN_TABLE_COLUMN, number, j) for j in range(10))
-    return f"(({pairs}) % 10 = 0)"
+def resident_id_check_sql(first17: str, check_value: str, today: date) -> str:
+    """SQL true when an ID number's parts pass the MOD 11-2 check and have a real birth date.
+
+    ``first17`` is the first 17 digits as an unsigned integer, ``check_value`` the value
+    of the 18th character (0-9, 10 for ``X``); the text must already match
+    ``RESIDENT_ID_PATTERN``. ISO 7064 MOD 11-2: Σ weight × digit + check ≡ 1 (mod 11),
+    where the weight of the digit k places from the right of the 17 is 2^(k+1) mod 11, so
+    Σ weight × digit ≡ 2 × Σ 2^k × d_k. With t_i = first17 // 10^i and d_k = t_k − 10 t_(k+1),
+    Σ 2^k d_k = t_0 − 8 × Σ_(i≥1) 2^(i−1) t_i exactly: sixteen divisions and no digit
+    extraction.
+    """
+    shifted = " + ".join(
+        f"{2 ** (i - 1)} * ({first17} // {10**i})" for i in range(1, len(RESIDENT_ID_WEIGHTS))
+    )
+    binary_weighted = f"({first17} - 8 * ({shifted}))"
+    return (
+        f"CASE WHEN (2 * {binary_weighted} + {check_value}) % 11 = 1 "
+        f"THEN {_birth_date_ok_sql(first17, today)} ELSE false END"
+    )
+
+
+def id_first17_sql(text: str, number: str) -> str:
+    """The first 17 digits of an ID-shaped text as a number (``number``: the text as UBIGINT,
+    null when it ends with ``X``)."""
+    return f"coalesce({number} // 10, CAST(substr({text}, 1, 17) AS UBIGINT))"
+
+
+def id_check_value_sql(number: str) -> str:
+    """The value of an ID-shaped text's check character (``number`` as in id_first17_sql)."""
+    return f"coalesce({number} % 10, 10)"
+
+
+def luhn_sql(number: str) -> str:
+    """SQL true when an unsigned integer below 10^19 passes the Luhn check.
+
+    With t_k = number // 10^k, the digit k places from the right is d_k ≡ t_k (mod 10),
+    and a doubled digit contributes 2 d_k − 9 [d_k ≥ 5] where [d_k ≥ 5] = t_k // 5 − 2 t_(k+1).
+    Modulo 10 the Luhn sum is t_0 + 9 × Σ_(even k≥2) t_k + Σ_(odd k) (2 t_k + t_k // 5).
+    """
+    terms = [f"{number} % 10"]
+    terms += [f"9 * ({number} // {10**k})" for k in range(2, 19, 2)]
+    terms += [f"2 * ({number} // {10**k}) + {number} // {10**k * 5}" for k in range(1, 18, 2)]
+    return f"(({' + '.join(terms)}) % 10 = 0)"
 
 
 def resident_id_sql(x: str, *, today: date) -> str:
     """SQL that is true when the text ``x`` is a valid resident ID number."""
+    number = f"try_cast({x} AS UBIGINT)"
+    check = resident_id_check_sql(id_first17_sql(x, number), id_check_value_sql(number), today)
     return (
-        f"CASE WHEN length({x}) = 18 AND regexp_full_match({x}, {sql_literal(RESIDENT_ID_PATTERN)})"
-        f" THEN {_resident_id_check_sql(f'CAST(substr({x}, 1, 17) AS UBIGINT)', x, today)}"
-        " ELSE false END"
+        f"CASE WHEN strlen({x}) = 18 AND regexp_full_match({x}, "
+        f"{sql_literal(RESIDENT_ID_PATTERN)}) THEN {check} ELSE false END"
     )
 
 
 def bank_card_sql(x: str, *, today: date) -> str:
     """SQL that is true when the text ``x`` is a Luhn-valid 13-19 digit number, not an ID."""
     return (
-        f"CASE WHEN length({x}) BETWEEN 13 AND 19 AND "
+        f"CASE WHEN strlen({x}) BETWEEN 13 AND 19 AND "
         f"regexp_full_match({x}, {sql_literal(BANK_CARD_PATTERN)}) "
-        f"THEN {_luhn_sql(f'CAST({x} AS UBIGINT)')} AND NOT {resident_id_sql(x, today=today)}"
-        " ELSE false END"
+        f"THEN CASE WHEN {luhn_sql(f'CAST({x} AS UBIGINT)')} THEN NOT "
+        f"{resident_id_sql(x, today=today)} ELSE false END ELSE false END"
     )
 
 
 def shape_sql(v: str, *, name_column: bool) -> str:
-    """SQL classifying a value by shape alone: cheap gates, then one regular expression.
+    """SQL classifying a value by shape alone: byte-length gates, then one regular expression.
 
     Codes: 0 none, 1 shaped like an ID number, 2 mobile, 3 e-mail, 4 13-19 digits,
     5 person name (only in a name column). Mobiles and e-mails need no further check.
     """
     codes = WHOLE_VALUE_CODES
+    length = f"strlen({v})"
     branches = [
-        f"WHEN length({v}) = 18 AND regexp_full_match({v}, {sql_literal(RESIDENT_ID_PATTERN)})"
+        f"WHEN {length} = 18 AND regexp_full_match({v}, {sql_literal(RESIDENT_ID_PATTERN)})"
         f" THEN {SHAPE_ID}",
-        f"WHEN length({v}) BETWEEN 11 AND 15 AND regexp_full_match({v}, "
+        f"WHEN {length} BETWEEN 11 AND 15 AND regexp_full_match({v}, "
         f"{sql_literal(MOBILE_PATTERN)}) THEN {codes[PiiKind.MOBILE]}",
-        f"WHEN contains({v}, '@') AND regexp_full_match({v}, {sql_literal(EMAIL_PATTERN)})"
-        f" THEN {codes[PiiKind.EMAIL]}",
-        f"WHEN length({v}) BETWEEN 13 AND 19 AND regexp_full_match({v}, "
+        f"WHEN {length} >= 6 AND contains({v}, '@') AND regexp_full_match({v}, "
+        f"{sql_literal(EMAIL_PATTERN)}) THEN {codes[PiiKind.EMAIL]}",
+        f"WHEN {length} BETWEEN 13 AND 19 AND regexp_full_match({v}, "
         f"{sql_literal(BANK_CARD_PATTERN)}) THEN {SHAPE_DIGITS}",
     ]
     if name_column:
@@ -349,23 +355,29 @@ def shape_sql(v: str, *, name_column: bool) -> str:
     return f"CASE WHEN {v} IS NULL THEN NULL {' '.join(branches)} ELSE 0 END"
 
 
-def shape_numbers_sql(v: str, shape: str) -> tuple[str, str]:
-    """SQL for the numbers the check digits need: the first 17 digits, and the whole number."""
-    return (
-        f"CASE WHEN {shape} = {SHAPE_ID} THEN CAST(substr({v}, 1, 17) AS UBIGINT) END",
-        f"CASE WHEN {shape} IN ({SHAPE_ID}, {SHAPE_DIGITS}) THEN try_cast({v} AS UBIGINT) END",
-    )
+def shape_number_sql(v: str, shape: str) -> str:
+    """SQL for the value as an unsigned integer where its shape is numeric (null for an X)."""
+    return f"CASE WHEN {shape} IN ({SHAPE_ID}, {SHAPE_DIGITS}) THEN try_cast({v} AS UBIGINT) END"
 
 
-def whole_value_kind_sql(v: str, shape: str, first17: str, number: str, *, today: date) -> str:
-    """SQL giving the code of the kind a whole value is (0 when none), see WHOLE_VALUE_CODES."""
+def shape_first17_sql(v: str, shape: str, number: str) -> str:
+    """SQL for the first 17 digits of an ID-shaped value (``number`` from shape_number_sql)."""
+    return f"CASE WHEN {shape} = {SHAPE_ID} THEN {id_first17_sql(v, number)} END"
+
+
+def whole_value_kind_sql(shape: str, first17: str, number: str, *, today: date) -> str:
+    """SQL giving the code of the kind a whole value is (0 when none), see WHOLE_VALUE_CODES.
+
+    An ID-shaped value that fails its check digit is a bank card if it passes Luhn.
+    """
     codes = WHOLE_VALUE_CODES
-    numeric = f"{shape} IN ({SHAPE_ID}, {SHAPE_DIGITS})"
+    card = codes[PiiKind.BANK_CARD]
+    luhn = luhn_sql(number)
+    resident_id = resident_id_check_sql(first17, id_check_value_sql(number), today)
     return (
-        f"CASE WHEN {shape} = {SHAPE_ID} AND {_resident_id_check_sql(first17, v, today)} "
-        f"THEN {codes[PiiKind.RESIDENT_ID]} "
-        f"WHEN {numeric} AND {_luhn_sql(number)} THEN {codes[PiiKind.BANK_CARD]} "
-        f"WHEN {numeric} THEN 0 ELSE {shape} END"
+        f"CASE {shape} WHEN {SHAPE_ID} THEN (CASE WHEN {resident_id} "
+        f"THEN {codes[PiiKind.RESIDENT_ID]} WHEN {luhn} THEN {card} ELSE 0 END) "
+        f"WHEN {SHAPE_DIGITS} THEN (CASE WHEN {luhn} THEN {card} ELSE 0 END) ELSE {shape} END"
     )
 
 
@@ -379,29 +391,36 @@ _EMBEDDED_SQL_PATTERNS: dict[PiiKind, str] = {
 EMBEDDED_KINDS = tuple(_EMBEDDED_SQL_PATTERNS)
 
 
-def embedded_gate_sql(v: str, shape: str) -> str:
-    """SQL true for values not shaped like PII as a whole that may contain some (prefilter)."""
+def embedded_digits_gate_sql(v: str, shape: str) -> str:
+    """SQL true for a value not PII as a whole holding a run of 11 digits, which every
+    embedded ID number, bank card and mobile number has (a prefilter)."""
     digits = sql_literal(EMBEDDED_DIGITS_PATTERN)
     return (
-        f"CASE WHEN {shape} = 0 AND length({v}) >= 6 THEN contains({v}, '@') OR "
-        f"(length({v}) >= 11 AND regexp_matches({v}, {digits})) ELSE false END"
+        f"CASE WHEN {shape} = 0 AND strlen({v}) >= 11 THEN regexp_matches({v}, {digits}) "
+        "ELSE false END"
     )
 
 
-def embedded_extract_sql(kind: PiiKind, v: str) -> str:
-    """SQL extracting the first candidate of a kind from a text (or whether one is present)."""
+def embedded_at_gate_sql(v: str, shape: str) -> str:
+    """SQL true for a value not PII as a whole holding an ``@`` (an e-mail prefilter)."""
+    return f"CASE WHEN {shape} = 0 AND strlen({v}) >= 6 THEN contains({v}, '@') ELSE false END"
+
+
+def embedded_extract_sql(kind: PiiKind, v: str, gate: str) -> str:
+    """SQL extracting the first candidate of a kind from a text (or whether one is present)
+    on the rows where ``gate`` holds."""
     pattern = sql_literal(_EMBEDDED_SQL_PATTERNS[kind])
     if kind in (PiiKind.RESIDENT_ID, PiiKind.BANK_CARD):
-        return f"nullif(regexp_extract({v}, {pattern}, 1), '')"
-    return f"regexp_matches({v}, {pattern})"
+        return f"CASE WHEN {gate} THEN nullif(regexp_extract({v}, {pattern}, 1), '') END"
+    return f"CASE WHEN {gate} THEN regexp_matches({v}, {pattern}) ELSE false END"
 
 
 def embedded_number_sql(kind: PiiKind, candidate: str) -> str | None:
-    """SQL for the number an extracted ID (first 17 digits) or card candidate stands for."""
+    """SQL for the number an extracted ID or card candidate stands for (null for an X)."""
     if kind is PiiKind.RESIDENT_ID:
-        return f"CAST(substr({candidate}, 1, 17) AS UBIGINT)"
+        return f"CASE WHEN {candidate} IS NOT NULL THEN try_cast({candidate} AS UBIGINT) END"
     if kind is PiiKind.BANK_CARD:
-        return f"CAST({candidate} AS UBIGINT)"
+        return f"CASE WHEN {candidate} IS NOT NULL THEN CAST({candidate} AS UBIGINT) END"
     return None
 
 
@@ -414,11 +433,13 @@ def embedded_valid_sql(
     value's valid ID number (``id_candidate``, ``id_valid``) is not counted as a card.
     """
     if kind is PiiKind.RESIDENT_ID:
-        check = _resident_id_check_sql(number, candidate, today)
-        return f"coalesce({candidate} IS NOT NULL AND {check}, false)"
+        check = resident_id_check_sql(
+            id_first17_sql(candidate, number), id_check_value_sql(number), today
+        )
+        return f"CASE WHEN {candidate} IS NOT NULL THEN {check} ELSE false END"
     if kind is PiiKind.BANK_CARD:
         return (
-            f"coalesce({candidate} IS NOT NULL AND {_luhn_sql(number)} AND NOT "
-            f"({id_valid} AND {candidate} = {id_candidate}), false)"
+            f"CASE WHEN {candidate} IS NOT NULL AND {luhn_sql(number)} THEN NOT "
+            f"({id_valid} AND {candidate} = {id_candidate}) ELSE false END"
         )
-    return f"coalesce({candidate}, false)"
+    return candidate

@@ -1,28 +1,37 @@
-"""One streaming pass over the file that measures every column, built as a single SQL query.
+"""Streaming passes over the file that measure every column, each built as one SQL query.
 
-The query is layered so that each expensive expression is computed once per value:
+The main pass is a single aggregate over a layered projection, so that each expensive
+expression is computed once per value and only where a cheaper one says it can matter
+(an expression inside a ``CASE`` branch runs only on the rows its condition selects):
 
-1. ``base``: the row number and, per column, the text value ``vN`` (null when empty);
-2. ``typed``: per column, whether the value conforms to the declared type (``okN``), its
-   format variant (``fN``) and its PII shape (``sN``: cheap gates and one regex);
-3. ``keyed``: the typed sort key of conforming values (``kN``), the numbers the check
-   digits need (``pN``, ``nN``) and, per free-text column, whether the value may contain
-   embedded PII (``gN``);
-4. ``cand``: the PII kind of the whole value (``wN``, check digits computed on the
-   numbers) and the embedded candidates, extracted only where the gate is open;
-5. ``numbered`` and ``checked``: the candidates' numbers and whether an embedded ID
-   number is valid (a valid ID is not also counted as a bank card);
+1. ``base``: per column, the text value ``vN`` (null when empty);
+2. per column, whether the value conforms to the declared type (``okN``) and its PII
+   shape (``sN``: byte-length gates and one regex);
+3. the format variant of conforming values (``fN``), the value as a number where its
+   shape is numeric (``nN``) and, per free-text column, the prefilters for embedded PII
+   (``dN``: a run of 11 digits, ``aN``: an ``@``);
+4. the typed sort key of conforming values (``kN``), the first 17 digits of ID-shaped
+   values (``pN``) and the embedded candidates, extracted only where a prefilter holds;
+5. the PII kind of the whole value (``wN``, check digits computed on the numbers) and
+   the candidates' numbers; 6. whether an embedded ID number is valid (a valid ID is not
+   also counted as a bank card).
 
-and a final aggregate computes counts, bounded lists of example rows, approximate
-distinct counts (HyperLogLog), extremes, format histograms and a hash-based count of
-distinct rows. Every aggregate has bounded state except the distinct-row hash set, which
-the engine spills to disk beyond its memory limit. A file small enough
-(``exact_max_rows``) gets a second pass with exact distinct counts.
+The aggregate computes counts, approximate distinct counts (HyperLogLog), extremes,
+format counts and the number of distinct 64-bit row hashes. Every aggregate has bounded
+state except the distinct-row hash set, which the engine spills to disk beyond its
+memory limit. Nothing in this pass depends on row order, so the engine reads and
+measures the file on all its threads.
+
+Row numbers of examples (values of the wrong type, nulls in required columns) need the
+file's order: a second query numbers the rows in one ordered stream, and it is read only
+until every such column has its first examples; the counts from the main pass say how
+many there are, so a file without violations skips it. A file small enough
+(``exact_max_rows``) gets one more pass with exact distinct counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,13 +43,14 @@ from services.catalog.files.pii import (
     EMBEDDED_KINDS,
     WHOLE_VALUE_CODES,
     PiiKind,
+    embedded_at_gate_sql,
+    embedded_digits_gate_sql,
     embedded_extract_sql,
-    embedded_gate_sql,
     embedded_number_sql,
     embedded_valid_sql,
     is_person_name_header,
-    lookup_columns_sql,
-    shape_numbers_sql,
+    shape_first17_sql,
+    shape_number_sql,
     shape_sql,
     whole_value_kind_sql,
 )
@@ -64,6 +74,11 @@ from services.catalog.files.source import (
 )
 
 PII_SCANNED_TYPES = frozenset({ColumnType.STRING, ColumnType.INTEGER})
+LAYERS = 6
+# Aggregates whose value is a count (``count_if`` over no true value gives null).
+_COUNTS_BY_KIND = frozenset({"pii_whole", "pii_embedded", "format_variants"})
+_COUNTS = frozenset({"non_null", "distinct", "conforming", "inaccurate", "future_values"})
+_EXAMPLE_BATCH = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +125,19 @@ def _scans_embedded(column: FileColumn) -> bool:
     return _column_type(column) is ColumnType.STRING
 
 
+def _base_relation(source: FileSource) -> str:
+    values = ", ".join(f"{c.alias} AS v{i}" for i, c in enumerate(source.columns))
+    return f"({select_sql(values, source.relation)})"
+
+
 class _QueryBuilder:
     """Collects the layered projections and the aggregates, and where each result lands."""
 
-    def __init__(self, source: FileSource, *, now: datetime, example_rows: int) -> None:
+    def __init__(self, source: FileSource, *, now: datetime) -> None:
         self.source = source
         self.now = now
         self.today = now.date()
-        self.example_rows = example_rows
-        self.typed: list[str] = []
-        self.keyed: list[str] = []
-        self.cand: list[str] = []
-        self.numbered: list[str] = []
-        self.checked: list[str] = []
+        self.layers: list[list[str]] = [[] for _ in range(LAYERS)]
         self.aggregates: list[str] = []
         self.slots: list[tuple[int, str, Any]] = []
 
@@ -133,24 +148,19 @@ class _QueryBuilder:
     def build(self) -> str:
         for index, column in enumerate(self.source.columns):
             self._column(index, column)
-        columns = self.source.columns
-        values = ", ".join(
-            [f"{c.alias} AS v{i}" for i, c in enumerate(columns)] + lookup_columns_sql()
-        )
-        relation = f"({select_sql(f'row_number() OVER () AS rn, {values}', self.source.relation)})"
-        for extra in (self.typed, self.keyed, self.cand, self.numbered, self.checked):
-            if extra:
-                relation = f"({select_sql('*, ' + ', '.join(extra), relation)})"
-        return select_sql(", ".join(["count(*)", *self.aggregates]), relation)
+        relation = _base_relation(self.source)
+        for layer in self.layers:
+            if layer:
+                relation = f"({select_sql('*, ' + ', '.join(layer), relation)})"
+        row_hash = "hash(" + ", ".join(f"v{i}" for i in range(len(self.source.columns))) + ")"
+        head = ["count(*)", f"count(DISTINCT {row_hash})"]
+        return select_sql(", ".join(head + self.aggregates), relation)
 
     def _column(self, i: int, column: FileColumn) -> None:
         col_type = _column_type(column)
         v = f"v{i}"
         self.aggregate(i, "non_null", f"count({v})")
         self.aggregate(i, "distinct", f"approx_count_distinct({v})")
-        if column.spec is not None and column.spec.required:
-            nulls = f"min(CASE WHEN {v} IS NULL THEN rn END, {self.example_rows})"
-            self.aggregate(i, "null_example_rows", nulls)
         conform = conformance_sql(col_type, v)
         if conform is not None:
             self._typed_column(i, col_type, conform)
@@ -159,25 +169,24 @@ class _QueryBuilder:
 
     def _typed_column(self, i: int, col_type: ColumnType, conform: str) -> None:
         v, ok, k, f = f"v{i}", f"ok{i}", f"k{i}", f"f{i}"
-        self.typed.append(f"{conform} AS {ok}")
+        self.layers[0].append(f"{conform} AS {ok}")
         self.aggregate(i, "conforming", f"count_if({ok})")
-        self.aggregate(
-            i, "example_rows", f"min(CASE WHEN NOT {ok} THEN rn END, {self.example_rows})"
-        )
         variant = format_variant_sql(col_type, v)
         if variant is not None:
-            self.typed.append(f"{variant} AS {f}")
+            self.layers[1].append(f"CASE WHEN {ok} THEN {variant} END AS {f}")
             for code in format_variant_codes(col_type):
-                self.aggregate(i, "format_variants", f"count_if({ok} AND {f} = {code})", code)
+                self.aggregate(i, "format_variants", f"count_if({f} = {code})", code)
         key = sort_key_sql(col_type, v, f)
         if key is None:
             return
-        self.keyed.append(f"CASE WHEN {ok} THEN {key} END AS {k}")
+        self.layers[2].append(f"CASE WHEN {ok} THEN {key} END AS {k}")
         self.aggregate(i, "min_value", f"arg_min({v}, {k})")
         self.aggregate(i, "max_value", f"arg_max({v}, {k})")
         accurate = accuracy_sql(col_type, v, k)
         if accurate is not None:
-            self.aggregate(i, "inaccurate", f"count_if({ok} AND NOT ({accurate}))")
+            self.aggregate(
+                i, "inaccurate", f"count_if(CASE WHEN {ok} THEN NOT ({accurate}) ELSE false END)"
+            )
         if col_type in TEMPORAL_TYPES:
             low, high = plausible_range_sql(col_type)
             if col_type is ColumnType.DATE:
@@ -190,30 +199,33 @@ class _QueryBuilder:
     def _pii_column(self, i: int, column: FileColumn) -> None:
         v, shape, first17, number, w = f"v{i}", f"s{i}", f"p{i}", f"n{i}", f"w{i}"
         name_column = is_person_name_header(column.name)
-        self.typed.append(f"{shape_sql(v, name_column=name_column)} AS {shape}")
-        first17_sql, number_sql = shape_numbers_sql(v, shape)
-        self.keyed.append(f"{first17_sql} AS {first17}")
-        self.keyed.append(f"{number_sql} AS {number}")
-        self.cand.append(
-            f"{whole_value_kind_sql(v, shape, first17, number, today=self.today)} AS {w}"
+        self.layers[0].append(f"{shape_sql(v, name_column=name_column)} AS {shape}")
+        self.layers[1].append(f"{shape_number_sql(v, shape)} AS {number}")
+        self.layers[2].append(f"{shape_first17_sql(v, shape, number)} AS {first17}")
+        self.layers[3].append(
+            f"{whole_value_kind_sql(shape, first17, number, today=self.today)} AS {w}"
         )
         for kind, code in WHOLE_VALUE_CODES.items():
             if kind is PiiKind.PERSON_NAME and not name_column:
                 continue
             self.aggregate(i, "pii_whole", f"count_if({w} = {code})", kind)
-        if not _scans_embedded(column):
-            return
-        gate = f"g{i}"
-        self.keyed.append(f"{embedded_gate_sql(v, shape)} AS {gate}")
+        if _scans_embedded(column):
+            self._embedded(i, v, shape)
+
+    def _embedded(self, i: int, v: str, shape: str) -> None:
+        gates = {"digits": f"d{i}", "at": f"a{i}"}
+        self.layers[1].append(f"{embedded_digits_gate_sql(v, shape)} AS {gates['digits']}")
+        self.layers[1].append(f"{embedded_at_gate_sql(v, shape)} AS {gates['at']}")
         names = {kind: f"e{i}_{kind.value}" for kind in EMBEDDED_KINDS}
         numbers = {kind: f"{name}_n" for kind, name in names.items()}
         for kind, name in names.items():
-            self.cand.append(f"CASE WHEN {gate} THEN {embedded_extract_sql(kind, v)} END AS {name}")
+            gate = gates["at" if kind is PiiKind.EMAIL else "digits"]
+            self.layers[2].append(f"{embedded_extract_sql(kind, v, gate)} AS {name}")
             candidate_number = embedded_number_sql(kind, name)
             if candidate_number is not None:
-                self.numbered.append(f"{candidate_number} AS {numbers[kind]}")
+                self.layers[3].append(f"{candidate_number} AS {numbers[kind]}")
         id_name, id_valid = names[PiiKind.RESIDENT_ID], f"e{i}_id_ok"
-        self.checked.append(
+        self.layers[4].append(
             embedded_valid_sql(
                 PiiKind.RESIDENT_ID, id_name, numbers[PiiKind.RESIDENT_ID], id_name, "false",
                 today=self.today,
@@ -238,19 +250,20 @@ def profile_file(
     example_rows: int,
     exact_max_rows: int,
 ) -> FileProfile:
-    """Measure every column of the file in one streaming pass (two for a small file)."""
-    builder = _QueryBuilder(source, now=now, example_rows=example_rows)
-    sql = builder.build()
-    row = _fetch_one(con, sql, source)
-    row_count = int(row[0])
+    """Measure every column of the file: one parallel pass, then what needs row order."""
+    builder = _QueryBuilder(source, now=now)
+    row = _fetch_one(con, builder.build(), source)
+    row_count, distinct_rows = int(row[0]), int(row[1])
     if row_count == 0:
         raise no_rows(source.file_format)
     figures: list[dict[str, Any]] = [
         {"pii_whole": {}, "pii_embedded": {}, "format_variants": {}} for _ in source.columns
     ]
-    for (index, name, extra), value in zip(builder.slots, row[1:], strict=True):
-        if name in ("pii_whole", "pii_embedded", "format_variants"):
-            figures[index][name][extra] = int(value)
+    for (index, name, extra), value in zip(builder.slots, row[2:], strict=True):
+        if name in _COUNTS_BY_KIND:
+            figures[index][name][extra] = int(value or 0)
+        elif name in _COUNTS:
+            figures[index][name] = int(value or 0)
         else:
             figures[index][name] = value
     exact = 0 < row_count <= exact_max_rows
@@ -258,8 +271,9 @@ def profile_file(
         distinct_rows, distinct_values = _exact_counts(con, source)
         for index, count in enumerate(distinct_values):
             figures[index]["distinct"] = count
-    else:
-        distinct_rows = _distinct_row_hashes(con, source)
+    examples = _example_rows(con, source, figures, row_count, example_rows)
+    for (index, name), rows in examples.items():
+        figures[index][name] = rows
     columns = tuple(
         _column_profile(column, figures[index], exact)
         for index, column in enumerate(source.columns)
@@ -299,10 +313,60 @@ def _exact_counts(
     return int(row[0]), [int(x) for x in row[1:]]
 
 
-def _distinct_row_hashes(con: duckdb.DuckDBPyConnection, source: FileSource) -> int:
-    row_hash = "hash(" + ", ".join(c.alias for c in source.columns) + ")"
-    row = _fetch_one(con, select_sql(f"count(DISTINCT {row_hash})", source.relation), source)
-    return int(row[0])
+def _example_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: FileSource,
+    figures: Sequence[Mapping[str, Any]],
+    row_count: int,
+    limit: int,
+) -> dict[tuple[int, str], tuple[int, ...]]:
+    """The first row numbers of each column's wrong-type values and required-column nulls.
+
+    ``figures`` holds the main pass's counts, so the ordered stream is read only until
+    every wanted list is full (to the end only when a list's last example is there).
+    """
+    wanted: list[tuple[int, str, str, int]] = []
+    for index, column in enumerate(source.columns):
+        v = f"v{index}"
+        spec = column.spec
+        non_null = int(figures[index]["non_null"])
+        if spec is not None and spec.required and non_null < row_count:
+            wanted.append((index, "null_example_rows", f"{v} IS NULL", row_count - non_null))
+        conform = conformance_sql(_column_type(column), v)
+        conforming = figures[index].get("conforming")
+        if conform is not None and conforming is not None and int(conforming) < non_null:
+            wanted.append(
+                (index, "example_rows", f"coalesce(NOT ({conform}), false)",
+                 non_null - int(conforming))
+            )
+    if not wanted:
+        return {}
+    flags = ", ".join(f"{condition} AS b{n}" for n, (_, _, condition, _) in enumerate(wanted))
+    numbered = select_sql(f"row_number() OVER () AS rn, {flags}", _base_relation(source))
+    any_flag = " OR ".join(f"b{n}" for n in range(len(wanted)))
+    sql = select_sql("*", f"({numbered}) WHERE {any_flag}")
+    found: list[list[int]] = [[] for _ in wanted]
+    targets = [min(count, limit) for *_, count in wanted]
+    cursor = con.cursor()
+    try:
+        cursor.execute("SET enable_progress_bar = false")
+        cursor.execute(sql)
+        while any(len(rows) < target for rows, target in zip(found, targets, strict=True)):
+            batch = cursor.fetchmany(_EXAMPLE_BATCH)
+            if not batch:
+                break
+            for record in batch:
+                for n, flag in enumerate(record[1:]):
+                    if flag and len(found[n]) < targets[n]:
+                        found[n].append(int(record[0]))
+    except duckdb.InvalidInputException as exc:
+        raise _rejection(exc, source) from None
+    finally:
+        cursor.close()
+    return {
+        (index, name): tuple(rows)
+        for (index, name, _, _), rows in zip(wanted, found, strict=True)
+    }
 
 
 def _column_profile(column: FileColumn, figures: Mapping[str, Any], exact: bool) -> ColumnProfile:

@@ -188,10 +188,18 @@ def plausible_range_sql(col_type: ColumnType) -> tuple[str, str]:
     return f"TIMESTAMP '{low}-01-01 00:00:00'", f"TIMESTAMP '{high}-12-31 23:59:59.999999'"
 
 
+_BIGINT_RANGE = (-(1 << 63), (1 << 63) - 1)
+
+
 def accuracy_sql(col_type: ColumnType, v: str, key: str) -> str | None:
-    """SQL that is true when a conforming value is also plausible (accuracy), if checked."""
+    """SQL that is true when a conforming value is also plausible (accuracy), if checked.
+
+    ``key`` is the value's sort key from ``sort_key_sql`` (an integer's is a HUGEINT, null
+    beyond it), so an integer fits in 64 bits exactly when its key lies in BIGINT's range.
+    """
     if col_type is ColumnType.INTEGER:
-        return f"try_cast({v} AS BIGINT) IS NOT NULL"
+        smallest, largest = _BIGINT_RANGE
+        return f"coalesce({key} BETWEEN {smallest} AND {largest}, false)"
     if col_type in TEMPORAL_TYPES:
         low, high = plausible_range_sql(col_type)
         return f"coalesce({key} BETWEEN {low} AND {high}, false)"
@@ -212,18 +220,23 @@ def format_variant_sql(col_type: ColumnType, v: str) -> str | None:
 
     Format consistency is the share of a column's conforming values written in its most
     common variant; ``format_variant_codes`` lists the codes a type can produce and
-    ``format_variant_name`` turns one into words.
+    ``format_variant_name`` turns one into words. The SQL relies on the value conforming
+    (it is only evaluated for such values): a conforming integer that sorts at or after
+    ``'1'`` starts with a digit from 1 to 9; the only ``T``, ``.`` or ``+`` a conforming
+    datetime can hold is its separator, fraction point or offset sign, and a ``-`` after
+    its 16th character can only be an offset sign.
     """
     if col_type is ColumnType.INTEGER:
         return (
-            f"CASE WHEN starts_with({v}, '+') THEN 1 WHEN length({v}) > 1 AND "
-            f"(starts_with({v}, '0') OR starts_with({v}, '-0')) THEN 2 ELSE 0 END"
+            f"CASE WHEN {v} >= '1' THEN 0 WHEN starts_with({v}, '+') THEN 1 WHEN strlen({v}) > 1 "
+            f"AND (starts_with({v}, '0') OR starts_with({v}, '-0')) THEN 2 ELSE 0 END"
         )
     if col_type is ColumnType.DECIMAL:
-        dot = f"strpos({v}, '.')"
-        places = f"least((length({v}) - {dot}) * CAST({dot} > 0 AS INTEGER), {_DECIMAL_MAX_PLACES})"
-        exponent = f"CAST(strpos(lower({v}), 'e') > 0 AS INTEGER)"
-        return f"({places} + {exponent} * ({_DECIMAL_MAX_PLACES + 1} - {places}))"
+        return (
+            f"CASE WHEN contains({v}, 'e') OR contains({v}, 'E') THEN {_DECIMAL_MAX_PLACES + 1} "
+            f"WHEN contains({v}, '.') THEN least(strlen({v}) - strpos({v}, '.'), "
+            f"{_DECIMAL_MAX_PLACES}) ELSE 0 END"
+        )
     if col_type is ColumnType.BOOLEAN:
         whens = " ".join(
             f"WHEN {sql_literal(token)} THEN {_BOOLEAN_FAMILY_NAMES.index(family)}"
@@ -231,13 +244,12 @@ def format_variant_sql(col_type: ColumnType, v: str) -> str | None:
         )
         return f"CASE {v} {whens} ELSE {_BOOLEAN_OTHER_CASE} END"
     if col_type is ColumnType.DATETIME:
-        separator = f"CAST(substr({v}, 11, 1) = 'T' AS INTEGER)"
+        separator = f"CAST(contains({v}, 'T') AS INTEGER)"
         precision = (
-            f"CASE WHEN substr({v}, 17, 1) <> ':' THEN 0 "
-            f"WHEN substr({v}, 20, 1) = '.' THEN 2 ELSE 1 END"
+            f"CASE WHEN substr({v}, 17, 1) <> ':' THEN 0 WHEN contains({v}, '.') THEN 2 ELSE 1 END"
         )
         zone = (
-            f"CASE WHEN ends_with({v}, 'Z') THEN 1 WHEN contains(substr({v}, 17), '+') "
+            f"CASE WHEN ends_with({v}, 'Z') THEN 1 WHEN contains({v}, '+') "
             f"OR contains(substr({v}, 17), '-') THEN 2 ELSE 0 END"
         )
         return f"({separator} + 2 * ({precision}) + {_DATETIME_TZ_STEP} * ({zone}))"

@@ -21,7 +21,6 @@ from services.catalog.files.pii import (
     is_resident_id_header,
     is_valid_resident_id,
     looks_like_person_name,
-    lookup_columns_sql,
     luhn_valid,
     resident_id_sql,
 )
@@ -142,10 +141,8 @@ class TestFindSpans:
 def _sql_results(values: list[str], expression: str) -> list[bool]:
     con = duckdb.connect()
     try:
-        lookups = ", ".join(lookup_columns_sql())
         rows = con.execute(
-            f"SELECT {expression} FROM (SELECT x, {lookups} FROM unnest(?) AS t(x))",
-            [values],
+            f"SELECT {expression} FROM (SELECT x FROM unnest(?) AS t(x))", [values]
         ).fetchall()
         return [bool(r[0]) for r in rows]
     finally:
