@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,6 +45,13 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sequencer.start()
+        if threading.current_thread() is threading.main_thread():
+            # A server process (uvicorn runs the app on its main thread; a test client
+            # does not): what start-up made lives as long as the process, so keep the
+            # cyclic garbage collector from walking it on every full collection (a
+            # large batch of entries triggers several).
+            gc.collect()
+            gc.freeze()
         yield
         sequencer.stop()
         db.dispose()

@@ -140,7 +140,11 @@ def begin_append(
     if pg is not None:
         with pg.pipeline():
             locked = pg.execute(_PG_LOCK, (STATE_ID,))
-            found = pg.execute(_PG_EXISTING, (list(event_ids),)) if event_ids else None
+            # Planned afresh each time (not prepared): a prepared statement's generic plan,
+            # made while the table was small, can stay a sequential scan as the ledger
+            # grows, and every append would then read the whole table.
+            found = (pg.execute(_PG_EXISTING, (list(event_ids),), prepare=False)
+                     if event_ids else None)
         row = locked.fetchone()
         if row is not None:
             rows = found.fetchall() if found is not None else []
@@ -165,10 +169,13 @@ def finish_append(
     head_hash: str,
     frontier: Frontier,
     checkpoint_size: int,
+    commit: bool = False,
 ) -> None:
     """Insert the sealed entries and new Merkle nodes and store the new state (the row is
     locked). On PostgreSQL a few entries travel in one pipeline (one round trip), many by
-    COPY."""
+    COPY; with ``commit`` the transaction's COMMIT joins that pipeline, so the state-row
+    lock is released one round trip sooner (the session's own commit then has nothing
+    left to do). On SQLite ``commit`` is left to the session."""
     frontier_json = json.dumps([h.hex() for h in frontier.hashes])
     pg = _driver(session)
     if pg is not None:
@@ -190,6 +197,8 @@ def finish_append(
                     cur.executemany(_PG_INSERT_NODE, node_rows)
                 cur.execute(_PG_SAVE_STATE,
                             (tree_size, head_hash, frontier_json, checkpoint_size, STATE_ID))
+                if commit:
+                    pg.commit()
         return
     conn = session.connection()
     if entries:

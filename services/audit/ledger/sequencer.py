@@ -305,6 +305,7 @@ class Sequencer:
                 session, rows, nodes, tree_size=frontier.size, head_hash=head,
                 frontier=frontier,
                 checkpoint_size=frontier.size if sign else state.checkpoint_size,
+                commit=not sign,
             )
         if sign:
             self._sign_checkpoint(session, frontier, repository.latest_checkpoint(session))
