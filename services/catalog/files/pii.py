@@ -330,7 +330,9 @@ def bank_card_sql(x: str, *, today: date) -> str:
 
 
 def shape_sql(v: str, *, name_column: bool) -> str:
-    """SQL classifying a value by shape alone: byte-length gates, then one regular expression.
+    """SQL classifying a value by shape alone: byte-length and first-character gates (string
+    comparisons: a text sorting from ``'1'`` up to ``':'`` starts with a digit 1-9), then
+    one regular expression.
 
     Codes: 0 none, 1 shaped like an ID number, 2 mobile, 3 e-mail, 4 13-19 digits,
     5 person name (only in a name column). Mobiles and e-mails need no further check.
@@ -338,14 +340,15 @@ def shape_sql(v: str, *, name_column: bool) -> str:
     codes = WHOLE_VALUE_CODES
     length = f"strlen({v})"
     branches = [
-        f"WHEN {length} = 18 AND regexp_full_match({v}, {sql_literal(RESIDENT_ID_PATTERN)})"
-        f" THEN {SHAPE_ID}",
-        f"WHEN {length} BETWEEN 11 AND 15 AND regexp_full_match({v}, "
+        f"WHEN {length} = 18 AND {v} >= '1' AND {v} < ':' AND regexp_full_match({v}, "
+        f"{sql_literal(RESIDENT_ID_PATTERN)}) THEN {SHAPE_ID}",
+        f"WHEN {length} BETWEEN 11 AND 15 AND (({v} >= '1' AND {v} < '2') OR ({v} >= '8' AND "
+        f"{v} < '9') OR starts_with({v}, '+')) AND regexp_full_match({v}, "
         f"{sql_literal(MOBILE_PATTERN)}) THEN {codes[PiiKind.MOBILE]}",
         f"WHEN {length} >= 6 AND contains({v}, '@') AND regexp_full_match({v}, "
         f"{sql_literal(EMAIL_PATTERN)}) THEN {codes[PiiKind.EMAIL]}",
-        f"WHEN {length} BETWEEN 13 AND 19 AND regexp_full_match({v}, "
-        f"{sql_literal(BANK_CARD_PATTERN)}) THEN {SHAPE_DIGITS}",
+        f"WHEN {length} BETWEEN 13 AND 19 AND {v} >= '0' AND {v} < ':' AND "
+        f"regexp_full_match({v}, {sql_literal(BANK_CARD_PATTERN)}) THEN {SHAPE_DIGITS}",
     ]
     if name_column:
         branches.append(
@@ -388,58 +391,84 @@ _EMBEDDED_SQL_PATTERNS: dict[PiiKind, str] = {
     PiiKind.MOBILE: f"(?:^|[^0-9+])(?:{MOBILE_PATTERN})(?:$|[^0-9])",
     PiiKind.EMAIL: EMAIL_PATTERN,
 }
-EMBEDDED_KINDS = tuple(_EMBEDDED_SQL_PATTERNS)
 
 
 def embedded_digits_gate_sql(v: str, shape: str) -> str:
     """SQL true for a value not PII as a whole holding a run of 11 digits, which every
-    embedded ID number, bank card and mobile number has (a prefilter)."""
+    embedded ID number, bank card and mobile number has (a prefilter).
+
+    Before the regular expression: a character takes one to four bytes, so a text of
+    ``length`` characters and ``strlen`` bytes holds at most (4 × length − strlen) / 3
+    one-byte characters; below 11 of them (say, a Chinese text with a few digits) it
+    cannot hold 11 digits.
+    """
     digits = sql_literal(EMBEDDED_DIGITS_PATTERN)
     return (
-        f"CASE WHEN {shape} = 0 AND strlen({v}) >= 11 THEN regexp_matches({v}, {digits}) "
-        "ELSE false END"
+        f"CASE WHEN {shape} = 0 AND strlen({v}) >= 11 AND 4 * length({v}) - strlen({v}) >= 33 "
+        f"THEN regexp_matches({v}, {digits}) ELSE false END"
     )
 
 
-def embedded_at_gate_sql(v: str, shape: str) -> str:
-    """SQL true for a value not PII as a whole holding an ``@`` (an e-mail prefilter)."""
-    return f"CASE WHEN {shape} = 0 AND strlen({v}) >= 6 THEN contains({v}, '@') ELSE false END"
+def invalid_x_id_sql(shape: str, number: str, kind: str) -> str:
+    """SQL true for an ID-shaped value ending in ``X`` that is no valid ID number (``number``
+    is null for it, ``kind`` its whole-value code 0): its first 17 digits may still hold a
+    bank card, as they do for ``find_pii_spans``."""
+    return f"({shape} = {SHAPE_ID} AND {number} IS NULL AND {kind} = 0)"
 
 
-def embedded_extract_sql(kind: PiiKind, v: str, gate: str) -> str:
-    """SQL extracting the first candidate of a kind from a text (or whether one is present)
-    on the rows where ``gate`` holds."""
+def embedded_candidate_sql(kind: PiiKind, v: str, digits_gate: str) -> str:
+    """SQL extracting the first ID-number or bank-card candidate from a text (null if none)
+    on the rows where the digits prefilter holds."""
+    if kind not in (PiiKind.RESIDENT_ID, PiiKind.BANK_CARD):
+        raise ValueError(f"no candidate is extracted for {kind}")
     pattern = sql_literal(_EMBEDDED_SQL_PATTERNS[kind])
-    if kind in (PiiKind.RESIDENT_ID, PiiKind.BANK_CARD):
-        return f"CASE WHEN {gate} THEN nullif(regexp_extract({v}, {pattern}, 1), '') END"
-    return f"CASE WHEN {gate} THEN regexp_matches({v}, {pattern}) ELSE false END"
+    return f"CASE WHEN {digits_gate} THEN nullif(regexp_extract({v}, {pattern}, 1), '') END"
 
 
-def embedded_number_sql(kind: PiiKind, candidate: str) -> str | None:
-    """SQL for the number an extracted ID or card candidate stands for (null for an X)."""
-    if kind is PiiKind.RESIDENT_ID:
-        return f"CASE WHEN {candidate} IS NOT NULL THEN try_cast({candidate} AS UBIGINT) END"
-    if kind is PiiKind.BANK_CARD:
-        return f"CASE WHEN {candidate} IS NOT NULL THEN CAST({candidate} AS UBIGINT) END"
-    return None
+def embedded_id_first17_sql(candidate: str) -> str:
+    """SQL for the first 17 digits of an extracted ID candidate as a number."""
+    number = f"try_cast({candidate} AS UBIGINT)"
+    return f"CASE WHEN {candidate} IS NOT NULL THEN {id_first17_sql(candidate, number)} END"
 
 
-def embedded_valid_sql(
-    kind: PiiKind, candidate: str, number: str, id_candidate: str, id_valid: str, *, today: date
+def embedded_card_number_sql(candidate: str) -> str:
+    """SQL for an extracted bank-card candidate (13-19 digits) as a number."""
+    return f"CASE WHEN {candidate} IS NOT NULL THEN CAST({candidate} AS UBIGINT) END"
+
+
+def embedded_id_valid_sql(candidate: str, first17: str, *, today: date) -> str:
+    """SQL true when the extracted ID candidate is a valid ID number (its check runs only
+    on the rows that have a candidate)."""
+    check_value = id_check_value_sql(f"try_cast({candidate} AS UBIGINT)")
+    return (
+        f"CASE WHEN {first17} IS NOT NULL THEN "
+        f"{resident_id_check_sql(first17, check_value, today)} ELSE false END"
+    )
+
+
+def embedded_card_valid_sql(
+    candidate: str, number: str, id_candidate: str, id_first17: str, *, today: date
 ) -> str:
-    """SQL true when an extracted candidate is a real finding.
+    """SQL true when the extracted card candidate passes Luhn and is not the digits of the
+    value's valid ID number (all 18, or the 17 before an ``X``)."""
+    id_valid = embedded_id_valid_sql(id_candidate, id_first17, today=today)
+    return (
+        f"CASE WHEN {number} IS NOT NULL AND {luhn_sql(number)} THEN "
+        f"{id_candidate} IS NULL OR ({candidate} <> {id_candidate} AND {candidate} <> "
+        f"substr({id_candidate}, 1, 17)) OR NOT ({id_valid}) ELSE false END"
+    )
 
-    ``number`` is the column from ``embedded_number_sql``; a card candidate that is the
-    value's valid ID number (``id_candidate``, ``id_valid``) is not counted as a card.
-    """
-    if kind is PiiKind.RESIDENT_ID:
-        check = resident_id_check_sql(
-            id_first17_sql(candidate, number), id_check_value_sql(number), today
-        )
-        return f"CASE WHEN {candidate} IS NOT NULL THEN {check} ELSE false END"
-    if kind is PiiKind.BANK_CARD:
-        return (
-            f"CASE WHEN {candidate} IS NOT NULL AND {luhn_sql(number)} THEN NOT "
-            f"({id_valid} AND {candidate} = {id_candidate}) ELSE false END"
-        )
-    return candidate
+
+def embedded_mobile_sql(v: str, digits_gate: str) -> str:
+    """SQL true when a text not PII as a whole holds a mobile number."""
+    pattern = sql_literal(_EMBEDDED_SQL_PATTERNS[PiiKind.MOBILE])
+    return f"CASE WHEN {digits_gate} THEN regexp_matches({v}, {pattern}) ELSE false END"
+
+
+def embedded_email_sql(v: str, shape: str) -> str:
+    """SQL true when a text not PII as a whole holds an e-mail address."""
+    pattern = sql_literal(_EMBEDDED_SQL_PATTERNS[PiiKind.EMAIL])
+    return (
+        f"CASE WHEN {shape} = 0 AND strlen({v}) >= 6 AND contains({v}, '@') "
+        f"THEN regexp_matches({v}, {pattern}) ELSE false END"
+    )

@@ -40,14 +40,17 @@ import duckdb
 
 from services.catalog.files.errors import FileRejected
 from services.catalog.files.pii import (
-    EMBEDDED_KINDS,
     WHOLE_VALUE_CODES,
     PiiKind,
-    embedded_at_gate_sql,
+    embedded_candidate_sql,
+    embedded_card_number_sql,
+    embedded_card_valid_sql,
     embedded_digits_gate_sql,
-    embedded_extract_sql,
-    embedded_number_sql,
-    embedded_valid_sql,
+    embedded_email_sql,
+    embedded_id_first17_sql,
+    embedded_id_valid_sql,
+    embedded_mobile_sql,
+    invalid_x_id_sql,
     is_person_name_header,
     shape_first17_sql,
     shape_number_sql,
@@ -74,10 +77,11 @@ from services.catalog.files.source import (
 )
 
 PII_SCANNED_TYPES = frozenset({ColumnType.STRING, ColumnType.INTEGER})
-LAYERS = 6
+LAYERS = 7
 # Aggregates whose value is a count (``count_if`` over no true value gives null).
 _COUNTS_BY_KIND = frozenset({"pii_whole", "pii_embedded", "format_variants"})
 _COUNTS = frozenset({"non_null", "distinct", "conforming", "inaccurate", "future_values"})
+_EXAMPLE_FIRST_BATCH = 16
 _EXAMPLE_BATCH = 2048
 
 
@@ -125,9 +129,10 @@ def _scans_embedded(column: FileColumn) -> bool:
     return _column_type(column) is ColumnType.STRING
 
 
-def _base_relation(source: FileSource) -> str:
+def _base_relation(source: FileSource, *, head: bool = False) -> str:
     values = ", ".join(f"{c.alias} AS v{i}" for i, c in enumerate(source.columns))
-    return f"({select_sql(values, source.relation)})"
+    relation = source.head_relation if head and source.head_relation else source.relation
+    return f"({select_sql(values, relation)})"
 
 
 class _QueryBuilder:
@@ -210,36 +215,31 @@ class _QueryBuilder:
                 continue
             self.aggregate(i, "pii_whole", f"count_if({w} = {code})", kind)
         if _scans_embedded(column):
-            self._embedded(i, v, shape)
+            self._embedded(i, v, shape, number, w)
 
-    def _embedded(self, i: int, v: str, shape: str) -> None:
-        gates = {"digits": f"d{i}", "at": f"a{i}"}
-        self.layers[1].append(f"{embedded_digits_gate_sql(v, shape)} AS {gates['digits']}")
-        self.layers[1].append(f"{embedded_at_gate_sql(v, shape)} AS {gates['at']}")
-        names = {kind: f"e{i}_{kind.value}" for kind in EMBEDDED_KINDS}
-        numbers = {kind: f"{name}_n" for kind, name in names.items()}
-        for kind, name in names.items():
-            gate = gates["at" if kind is PiiKind.EMAIL else "digits"]
-            self.layers[2].append(f"{embedded_extract_sql(kind, v, gate)} AS {name}")
-            candidate_number = embedded_number_sql(kind, name)
-            if candidate_number is not None:
-                self.layers[3].append(f"{candidate_number} AS {numbers[kind]}")
-        id_name, id_valid = names[PiiKind.RESIDENT_ID], f"e{i}_id_ok"
-        self.layers[4].append(
-            embedded_valid_sql(
-                PiiKind.RESIDENT_ID, id_name, numbers[PiiKind.RESIDENT_ID], id_name, "false",
-                today=self.today,
-            )
-            + f" AS {id_valid}"
+    def _embedded(self, i: int, v: str, shape: str, number: str, kind: str) -> None:
+        digits, id_text, card_text = f"d{i}", f"e{i}_id", f"e{i}_card"
+        id_first17, card_number = f"e{i}_idp", f"e{i}_cardn"
+        self.layers[1].append(f"{embedded_digits_gate_sql(v, shape)} AS {digits}")
+        self.layers[2].append(
+            f"{embedded_candidate_sql(PiiKind.RESIDENT_ID, v, digits)} AS {id_text}"
         )
-        for kind, name in names.items():
-            if kind is PiiKind.RESIDENT_ID:
-                valid = id_valid
-            else:
-                valid = embedded_valid_sql(
-                    kind, name, numbers[kind], id_name, id_valid, today=self.today
-                )
-            self.aggregate(i, "pii_embedded", f"count_if({valid})", kind)
+        self.layers[3].append(f"{embedded_id_first17_sql(id_text)} AS {id_first17}")
+        card_gate = f"{digits} OR {invalid_x_id_sql(shape, number, kind)}"
+        self.layers[4].append(
+            f"{embedded_candidate_sql(PiiKind.BANK_CARD, v, card_gate)} AS {card_text}"
+        )
+        self.layers[5].append(f"{embedded_card_number_sql(card_text)} AS {card_number}")
+        conditions = {
+            PiiKind.RESIDENT_ID: embedded_id_valid_sql(id_text, id_first17, today=self.today),
+            PiiKind.BANK_CARD: embedded_card_valid_sql(
+                card_text, card_number, id_text, id_first17, today=self.today
+            ),
+            PiiKind.MOBILE: embedded_mobile_sql(v, digits),
+            PiiKind.EMAIL: embedded_email_sql(v, shape),
+        }
+        for kind, condition in conditions.items():
+            self.aggregate(i, "pii_embedded", f"count_if({condition})", kind)
 
 
 def profile_file(
@@ -342,7 +342,9 @@ def _example_rows(
     if not wanted:
         return {}
     flags = ", ".join(f"{condition} AS b{n}" for n, (_, _, condition, _) in enumerate(wanted))
-    numbered = select_sql(f"row_number() OVER () AS rn, {flags}", _base_relation(source))
+    numbered = select_sql(
+        f"row_number() OVER () AS rn, {flags}", _base_relation(source, head=True)
+    )
     any_flag = " OR ".join(f"b{n}" for n in range(len(wanted)))
     sql = select_sql("*", f"({numbered}) WHERE {any_flag}")
     found: list[list[int]] = [[] for _ in wanted]
@@ -351,10 +353,12 @@ def _example_rows(
     try:
         cursor.execute("SET enable_progress_bar = false")
         cursor.execute(sql)
+        batch_size = _EXAMPLE_FIRST_BATCH
         while any(len(rows) < target for rows, target in zip(found, targets, strict=True)):
-            batch = cursor.fetchmany(_EXAMPLE_BATCH)
+            batch = cursor.fetchmany(batch_size)
             if not batch:
                 break
+            batch_size = min(2 * batch_size, _EXAMPLE_BATCH)
             for record in batch:
                 for n, flag in enumerate(record[1:]):
                     if flag and len(found[n]) < targets[n]:

@@ -34,6 +34,7 @@ from services.catalog.files.schema import (
 )
 
 BOM = codecs.BOM_UTF8
+HEAD_BUFFER_BYTES = 2 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,11 @@ class FileColumn:
 
 @dataclass(frozen=True, slots=True)
 class FileSource:
-    """An opened file: its columns and the SQL table expression that streams them as text."""
+    """An opened file: its columns and the SQL table expressions that stream them as text.
+
+    ``relation`` suits a full pass on all threads; ``head_relation`` reads the file in
+    small buffers, for a pass that reads from the start and may stop early.
+    """
 
     path: Path
     file_format: FileFormat
@@ -56,6 +61,7 @@ class FileSource:
     has_bom: bool
     header_present: bool
     max_line_bytes: int
+    head_relation: str = ""
 
 
 def open_source(
@@ -87,8 +93,11 @@ def open_source(
     )
     if file_format is FileFormat.CSV:
         relation = _csv_relation(path, columns, max_line_bytes)
+        head_relation = _csv_relation(
+            path, columns, max_line_bytes, buffer_size=max(HEAD_BUFFER_BYTES, 2 * max_line_bytes)
+        )
     else:
-        relation = _jsonl_relation(path, columns, max_line_bytes)
+        relation = head_relation = _jsonl_relation(path, columns, max_line_bytes)
     return FileSource(
         path=path,
         file_format=file_format,
@@ -97,6 +106,7 @@ def open_source(
         has_bom=has_bom,
         header_present=True,
         max_line_bytes=max_line_bytes,
+        head_relation=head_relation,
     )
 
 
@@ -162,12 +172,15 @@ def _read_jsonl_keys(
     return ordered
 
 
-def _csv_relation(path: Path, columns: Sequence[FileColumn], max_line_bytes: int) -> str:
+def _csv_relation(
+    path: Path, columns: Sequence[FileColumn], max_line_bytes: int, *, buffer_size: int = 0
+) -> str:
     types = ", ".join(f"{sql_literal(c.alias)}: 'VARCHAR'" for c in columns)
+    buffer = f", buffer_size={buffer_size}" if buffer_size else ""
     return (
         f"read_csv({sql_literal(str(path))}, columns={{{types}}}, header=true, "
         "auto_detect=false, delim=',', quote='\"', escape='\"', strict_mode=true, "
-        f"null_padding=false, encoding='utf-8', max_line_size={max_line_bytes})"
+        f"null_padding=false, encoding='utf-8', max_line_size={max_line_bytes}{buffer})"
     )
 
 

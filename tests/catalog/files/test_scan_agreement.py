@@ -191,3 +191,24 @@ def test_a_column_without_any_value(tmp_path: Path) -> None:
     assert (n.non_null_count, n.conforming_count, n.conformance_ratio) == (0, 0, None)
     violation = next(v for v in result.violations if v.column == "n")
     assert (violation.count, violation.example_rows) == (2, (1, 2))
+
+
+def test_an_invalid_id_ending_in_x_may_hold_a_bank_card(tmp_path: Path) -> None:
+    card17 = luhn_complete("4403051898010836")
+    values = [card17 + "X", _resident_id("440305", date(1988, 8, 8), 321, "right")]
+    result = _analyse(tmp_path, "value", values)
+    assert _counts(result, "value") == _expected(values, names=False)
+    assert _counts(result, "value")[1] == Counter({PiiKind.BANK_CARD: 1})
+
+
+def test_the_digits_of_an_embedded_id_ending_in_x_are_no_bank_card(tmp_path: Path) -> None:
+    for sequence in range(1000):
+        resident_id = _resident_id("310104", date(1998, 8, 30), sequence, "right")
+        if resident_id.endswith("X") and luhn_complete(resident_id[:16]) == resident_id[:17]:
+            break
+    else:
+        pytest.fail("no ID ending in X whose first 17 digits pass Luhn")
+    values = [f"联系 {resident_id}", f"联系 {resident_id.lower()}。"]
+    result = _analyse(tmp_path, "备注", values)
+    assert _counts(result, "备注") == (Counter(), Counter({PiiKind.RESIDENT_ID: 2}))
+    assert _counts(result, "备注") == _expected(values, names=False)
