@@ -10,14 +10,14 @@ missing *required* column rejects the file.
 
 Engine: DuckDB. Its CSV and JSON readers stream the file in parallel buffers and stop at
 the first malformed record with its position; every column is read as VARCHAR and all
-figures come from one SQL aggregate whose state is bounded (HyperLogLog distinct counts,
-``min(x, n)`` example lists, ``histogram`` over a handful of format variants), while the
-one unbounded piece, the distinct-row hash set for duplicate counting, is held under
-DuckDB's memory limit and spilled to disk past it. RE2 regular expressions and
-arithmetic check digits run vectorised over the columns. Polars' streaming engine was the
-alternative; DuckDB was chosen for its exact error positions on ragged, non-UTF-8 and
-over-long records, its explicit memory limit with spilling, and bounded-state aggregates
-such as ``min(x, n)`` that make example row numbers cheap.
+figures come from one SQL aggregate run on all threads (see ``profile``) whose state is
+bounded (HyperLogLog distinct counts, counts, extremes), while the one unbounded piece,
+the distinct-row hash set for duplicate counting, is held under DuckDB's memory limit
+and spilled to disk past it. RE2 regular expressions and arithmetic check digits run
+vectorised over the columns, behind cheap gates. Row numbers of examples come from a
+second, ordered stream that stops as soon as it has them. Polars' streaming engine was
+the alternative; DuckDB was chosen for its exact error positions on ragged, non-UTF-8
+and over-long records, and its explicit memory limit with spilling.
 
 Row numbers in the result count data rows from 1 (the CSV header is not a row); in a
 file without blank lines or quoted line breaks, row *n* is on line *n + 1* of a CSV and

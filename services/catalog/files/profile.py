@@ -2,31 +2,32 @@
 
 The main pass is a single aggregate over a layered projection, so that each expensive
 expression is computed once per value and only where a cheaper one says it can matter
-(an expression inside a ``CASE`` branch runs only on the rows its condition selects):
+(an expression inside a ``CASE`` branch runs only on the rows its condition selects,
+while both sides of an ``AND`` in a projection run on every row):
 
-1. ``base``: per column, the text value ``vN`` (null when empty);
-2. per column, whether the value conforms to the declared type (``okN``) and its PII
-   shape (``sN``: byte-length gates and one regex);
-3. the format variant of conforming values (``fN``), the value as a number where its
-   shape is numeric (``nN``) and, per free-text column, the prefilters for embedded PII
-   (``dN``: a run of 11 digits, ``aN``: an ``@``);
-4. the typed sort key of conforming values (``kN``), the first 17 digits of ID-shaped
-   values (``pN``) and the embedded candidates, extracted only where a prefilter holds;
-5. the PII kind of the whole value (``wN``, check digits computed on the numbers) and
-   the candidates' numbers; 6. whether an embedded ID number is valid (a valid ID is not
-   also counted as a bank card).
+0. per column, the text value ``vN`` (null when empty), whether it conforms to the
+   declared type (``okN``), its PII shape (``sN``: byte-length and first-character
+   gates, then one regex) and its hash (``hN``);
+1. the format variant of conforming values (``fN``), the value as a number where its
+   shape is numeric (``nN``) and, per free-text column, the prefilter for embedded ID
+   numbers, cards and mobiles (``dN``: a run of 11 digits);
+2. the typed sort key of conforming values (``kN``), the first 17 digits of ID-shaped
+   values (``pN``) and the first embedded ID candidate, extracted where ``dN`` holds;
+3. the PII kind of the whole value (``wN``, check digits computed on the numbers) and
+   the ID candidate's digits; 4-5. the first embedded card candidate and its number.
 
-The aggregate computes counts, approximate distinct counts (HyperLogLog), extremes,
-format counts and the number of distinct 64-bit row hashes. Every aggregate has bounded
-state except the distinct-row hash set, which the engine spills to disk beyond its
-memory limit. Nothing in this pass depends on row order, so the engine reads and
-measures the file on all its threads.
+The aggregate computes counts, approximate distinct counts (HyperLogLog over the value
+hashes), extremes, format counts, the embedded findings (checks inside ``CASE``) and the
+number of distinct 64-bit row hashes (combined from the value hashes). Every aggregate
+has bounded state except the distinct-row hash set, which the engine spills to disk
+beyond its memory limit. Nothing in this pass depends on row order, so the engine reads
+and measures the file on all its threads.
 
 Row numbers of examples (values of the wrong type, nulls in required columns) need the
-file's order: a second query numbers the rows in one ordered stream, and it is read only
-until every such column has its first examples; the counts from the main pass say how
-many there are, so a file without violations skips it. A file small enough
-(``exact_max_rows``) gets one more pass with exact distinct counts.
+file's order: a second query numbers the rows in one ordered stream read in small
+buffers, and it is read only until every such column has its first examples; the counts
+from the main pass say how many there are, so a file without violations skips it. A
+file small enough (``exact_max_rows``) gets one more pass with exact distinct counts.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ from services.catalog.files.source import (
 )
 
 PII_SCANNED_TYPES = frozenset({ColumnType.STRING, ColumnType.INTEGER})
-LAYERS = 7
+LAYERS = 6
 # Aggregates whose value is a count (``count_if`` over no true value gives null).
 _COUNTS_BY_KIND = frozenset({"pii_whole", "pii_embedded", "format_variants"})
 _COUNTS = frozenset({"non_null", "distinct", "conforming", "inaccurate", "future_values"})
@@ -157,7 +158,7 @@ class _QueryBuilder:
         for layer in self.layers:
             if layer:
                 relation = f"({select_sql('*, ' + ', '.join(layer), relation)})"
-        row_hash = "hash(" + ", ".join(f"v{i}" for i in range(len(self.source.columns))) + ")"
+        row_hash = "hash(" + ", ".join(f"h{i}" for i in range(len(self.source.columns))) + ")"
         head = ["count(*)", f"count(DISTINCT {row_hash})"]
         return select_sql(", ".join(head + self.aggregates), relation)
 
@@ -165,7 +166,11 @@ class _QueryBuilder:
         col_type = _column_type(column)
         v = f"v{i}"
         self.aggregate(i, "non_null", f"count({v})")
-        self.aggregate(i, "distinct", f"approx_count_distinct({v})")
+        # Each value is hashed once: its hash feeds the column's HyperLogLog and the row's
+        # hash (a null's hash is null, so that HyperLogLog ignores it; the row hash still
+        # tells a null from a value).
+        self.layers[0].append(f"CASE WHEN {v} IS NOT NULL THEN hash({v}) END AS h{i}")
+        self.aggregate(i, "distinct", f"approx_count_distinct(h{i})")
         conform = conformance_sql(col_type, v)
         if conform is not None:
             self._typed_column(i, col_type, conform)
