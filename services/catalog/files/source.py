@@ -34,6 +34,9 @@ from services.catalog.files.schema import (
 )
 
 BOM = codecs.BOM_UTF8
+# Read buffers: the reader keeps a few per thread in memory, so their size sets most of
+# the analysis's memory; 8 MiB reads as fast as the 16 MiB default.
+BUFFER_BYTES = 8 << 20
 HEAD_BUFFER_BYTES = 2 << 20
 
 
@@ -92,7 +95,9 @@ def open_source(
         for index, name in enumerate(names)
     )
     if file_format is FileFormat.CSV:
-        relation = _csv_relation(path, columns, max_line_bytes)
+        relation = _csv_relation(
+            path, columns, max_line_bytes, buffer_size=max(BUFFER_BYTES, 2 * max_line_bytes)
+        )
         head_relation = _csv_relation(
             path, columns, max_line_bytes, buffer_size=max(HEAD_BUFFER_BYTES, 2 * max_line_bytes)
         )
