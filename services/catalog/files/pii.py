@@ -371,16 +371,17 @@ def shape_first17_sql(v: str, shape: str, number: str) -> str:
 def whole_value_kind_sql(shape: str, first17: str, number: str, *, today: date) -> str:
     """SQL giving the code of the kind a whole value is (0 when none), see WHOLE_VALUE_CODES.
 
-    An ID-shaped value that fails its check digit is a bank card if it passes Luhn.
+    An ID-shaped value that fails its check digit is a bank card if it passes Luhn. The
+    conditions of a ``CASE`` are evaluated left to right on the rows still selected, so
+    the ID check runs on ID-shaped values only and Luhn on numbers not already IDs.
     """
     codes = WHOLE_VALUE_CODES
-    card = codes[PiiKind.BANK_CARD]
-    luhn = luhn_sql(number)
+    numeric = f"{shape} IN ({SHAPE_ID}, {SHAPE_DIGITS})"
     resident_id = resident_id_check_sql(first17, id_check_value_sql(number), today)
     return (
-        f"CASE {shape} WHEN {SHAPE_ID} THEN (CASE WHEN {resident_id} "
-        f"THEN {codes[PiiKind.RESIDENT_ID]} WHEN {luhn} THEN {card} ELSE 0 END) "
-        f"WHEN {SHAPE_DIGITS} THEN (CASE WHEN {luhn} THEN {card} ELSE 0 END) ELSE {shape} END"
+        f"CASE WHEN {shape} = {SHAPE_ID} AND {resident_id} THEN {codes[PiiKind.RESIDENT_ID]} "
+        f"WHEN {numeric} AND {luhn_sql(number)} THEN {codes[PiiKind.BANK_CARD]} "
+        f"WHEN {numeric} THEN 0 ELSE {shape} END"
     )
 
 
@@ -447,15 +448,15 @@ def embedded_id_valid_sql(candidate: str, first17: str, *, today: date) -> str:
 
 
 def embedded_card_valid_sql(
-    candidate: str, number: str, id_candidate: str, id_first17: str, *, today: date
+    candidate: str, number: str, id_candidate: str, id_valid: str
 ) -> str:
     """SQL true when the extracted card candidate passes Luhn and is not the digits of the
-    value's valid ID number (all 18, or the 17 before an ``X``)."""
-    id_valid = embedded_id_valid_sql(id_candidate, id_first17, today=today)
+    value's valid ID number (all 18, or the 17 before an ``X``); ``id_valid`` is the
+    column from ``embedded_id_valid_sql``."""
     return (
-        f"CASE WHEN {number} IS NOT NULL AND {luhn_sql(number)} THEN "
-        f"{id_candidate} IS NULL OR ({candidate} <> {id_candidate} AND {candidate} <> "
-        f"substr({id_candidate}, 1, 17)) OR NOT ({id_valid}) ELSE false END"
+        f"CASE WHEN {number} IS NOT NULL AND {luhn_sql(number)} THEN NOT ({id_valid} AND "
+        f"({candidate} = {id_candidate} OR {candidate} = substr({id_candidate}, 1, 17))) "
+        "ELSE false END"
     )
 
 

@@ -235,10 +235,14 @@ class _QueryBuilder:
             f"{embedded_candidate_sql(PiiKind.BANK_CARD, v, card_gate)} AS {card_text}"
         )
         self.layers[5].append(f"{embedded_card_number_sql(card_text)} AS {card_number}")
+        id_valid = f"e{i}_id_ok"
+        self.layers[4].append(
+            f"{embedded_id_valid_sql(id_text, id_first17, today=self.today)} AS {id_valid}"
+        )
         conditions = {
-            PiiKind.RESIDENT_ID: embedded_id_valid_sql(id_text, id_first17, today=self.today),
+            PiiKind.RESIDENT_ID: id_valid,
             PiiKind.BANK_CARD: embedded_card_valid_sql(
-                card_text, card_number, id_text, id_first17, today=self.today
+                card_text, card_number, id_text, id_valid
             ),
             PiiKind.MOBILE: embedded_mobile_sql(v, digits),
             PiiKind.EMAIL: embedded_email_sql(v, shape),
