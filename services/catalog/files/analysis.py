@@ -208,7 +208,8 @@ def _read_sample(
         return []
     aliases = ", ".join(c.alias for c in source.columns)
     try:
-        rows = con.execute(select_sql(aliases, f"{source.relation} LIMIT {limit}")).fetchall()
+        relation = source.head_relation or source.relation
+        rows = con.execute(select_sql(aliases, f"{relation} LIMIT {limit}")).fetchall()
     except duckdb.InvalidInputException as exc:
         raise translate_engine_error(
             exc, source.path, source.file_format, source.max_line_bytes, len(source.columns)
