@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +11,7 @@ from services.audit.api import include_routes
 from services.audit.config import AuditSettings
 from services.audit.ledger.ingest import SourceKeys
 from services.audit.ledger.sequencer import Sequencer
-from services.shared.app import install_common
+from services.shared.app import freeze_startup_objects, install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
@@ -45,13 +43,7 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sequencer.start()
-        if threading.current_thread() is threading.main_thread():
-            # A server process (uvicorn runs the app on its main thread; a test client
-            # does not): what start-up made lives as long as the process, so keep the
-            # cyclic garbage collector from walking it on every full collection (a
-            # large batch of entries triggers several).
-            gc.collect()
-            gc.freeze()
+        freeze_startup_objects()  # a large batch of entries triggers several collections
         yield
         sequencer.stop()
         db.dispose()

@@ -12,7 +12,7 @@ from services.catalog.config import CatalogSettings
 from services.catalog.files.blobs import FileBlobStore
 from services.catalog.files.grants import EXCHANGE_AUDIENCE, GrantChecker
 from services.catalog.outbox import outbox
-from services.shared.app import install_common
+from services.shared.app import freeze_startup_objects, install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.http import ServiceClient, ServiceTokens
@@ -35,6 +35,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        freeze_startup_objects()
         yield
         exchange.close()
         db.dispose()
@@ -45,8 +46,10 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     app.state.db = db
     app.state.outbox = Outbox(outbox, source="catalog",
                               keys=ledger_keyring(settings.key_dir, "catalog"))
+    jwks = RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds)
     app.state.verifier = TokenVerifier(
-        keys=RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds).lookup,
+        keys=jwks.lookup,
+        peek=jwks.peek,
         issuer=settings.issuer,
         audience=settings.audience,
     )

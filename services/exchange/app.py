@@ -17,7 +17,7 @@ from services.exchange.identity.passwords import Passwords
 from services.exchange.outbox import outbox
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
-from services.shared.app import install_common, readiness
+from services.shared.app import freeze_startup_objects, install_common, readiness
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
@@ -86,6 +86,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
             sweeper.start()
         else:
             log.warning("not bootstrapping: %s (run `dataex migrate`)", why)
+        freeze_startup_objects()
         yield
         sweeper.stop()
         trading.catalog.close()
@@ -106,7 +107,8 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     app.state.issuer = issuer
     app.state.passwords = passwords
     app.state.verifier = TokenVerifier(
-        keys=issuer.keys.lookup, issuer=settings.issuer, audience=settings.audience
+        keys=issuer.keys.lookup, peek=issuer.keys.peek, issuer=settings.issuer,
+        audience=settings.audience,
     )
     install_common(app, service="exchange", db=db)
     include_routes(app)

@@ -44,6 +44,19 @@ class LocalKeySource:
                 self._loaded_at = time.monotonic()
             return self._keys.get(kid)
 
+    def peek(self, kid: str) -> tuple[bool, dict[str, Any] | None]:
+        """What :meth:`lookup` would answer now without reading the key ring: ``(True,
+        the key)`` while the cached set is fresh and holds ``kid``; ``(False, None)``
+        otherwise (the caller then asks :meth:`lookup`, in a worker thread)."""
+        if not self._lock.acquire(blocking=False):
+            return False, None
+        try:
+            fresh = time.monotonic() - self._loaded_at <= self.cache_seconds
+            key = self._keys.get(kid)
+            return (True, key) if fresh and key is not None else (False, None)
+        finally:
+            self._lock.release()
+
 
 class RemoteKeySource:
     """Keys fetched from the issuer's ``/.well-known/jwks.json`` and cached."""

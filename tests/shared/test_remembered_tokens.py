@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from services.shared.auth import TokenVerifier
-from services.shared.jwks import RemoteKeySource
-from services.shared.keyring import generate_key
+from services.shared.jwks import LocalKeySource, RemoteKeySource
+from services.shared.keyring import KeyRing, generate_key
 from services.shared.tokens import issue_token
 
 
@@ -87,3 +88,19 @@ def test_an_expired_remembered_token_is_not_recognised() -> None:
     verifier.principal(token)
     verifier._verified[token] = {**verifier._verified[token], "exp": 0}
     assert verifier.remembered(token) is None
+
+
+def test_the_issuers_own_key_source_peeks_only_at_a_fresh_cache(tmp_path: Path) -> None:
+    ring = KeyRing(tmp_path / "tokens", "ES256")
+    kid = ring.ensure().kid
+    source = LocalKeySource(ring, grace=timedelta(hours=1), cache_seconds=60)
+    assert source.peek(kid) == (False, None)  # nothing read yet
+    key = source.lookup(kid)
+    assert key is not None and source.peek(kid) == (True, key)
+    assert source.peek("made-up") == (False, None)  # lookup would read the ring again
+    rotated = ring.rotate().kid
+    assert source.peek(rotated) == (False, None)
+    assert source.lookup(rotated) is not None
+    stale = LocalKeySource(ring, grace=timedelta(hours=1), cache_seconds=0.0)
+    stale.lookup(kid)
+    assert stale.peek(kid) == (False, None)
