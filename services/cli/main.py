@@ -88,6 +88,9 @@ def serve(service: str) -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=5,
+        # Longer than clients keep idle connections (httpx: 5 s), so a client never sends
+        # on a connection the server is closing at that moment.
+        timeout_keep_alive=30,
     )
 
 
