@@ -18,7 +18,8 @@ from typing import Any
 _RESIDENT_ID = re.compile(
     r"(?<![0-9A-Za-z])(\d{6})((?:19|20)\d{2})(\d{2})(\d{2})\d{3}[\dXx](?![0-9A-Za-z])"
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK_CHARS = "10X98765432"
 _PERSONAL = (
     ("mobile number", re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")),
     ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
@@ -29,6 +30,13 @@ class PersonalInformation(ValueError):
     """A ledger payload holds personal information; ``str()`` says where and what."""
 
 
+def resident_id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number."""
+    pairs = zip(first17, RESIDENT_ID_WEIGHTS, strict=True)
+    total = sum(int(digit) * weight for digit, weight in pairs)
+    return RESIDENT_ID_CHECK_CHARS[total % 11]
+
+
 def _is_resident_id(match: re.Match[str]) -> bool:
     """An 18-character mainland ID with a plausible birth date and a valid ISO 7064
     MOD 11-2 check character (so credit codes and other long numbers pass)."""
@@ -36,8 +44,7 @@ def _is_resident_id(match: re.Match[str]) -> bool:
     month, day = int(match.group(3)), int(match.group(4))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return False
-    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11] == text[17].upper()
+    return resident_id_check_char(text[:17]) == text[17].upper()
 
 
 def personal_information(value: Any, path: str = "payload") -> str | None:

@@ -26,6 +26,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.catalog.files.schema import sql_literal
+from services.shared.personal import RESIDENT_ID_WEIGHTS, resident_id_check_char
 
 
 class PiiKind(StrEnum):
@@ -46,8 +47,6 @@ WHOLE_VALUE_CODES: dict[PiiKind, int] = {
     PiiKind.PERSON_NAME: 5,
 }
 
-RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-RESIDENT_ID_CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 RESIDENT_ID_PATTERN = (
@@ -121,13 +120,6 @@ class PiiSpan:
     kind: PiiKind
     start: int
     end: int
-
-
-def resident_id_check_char(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number."""
-    pairs = zip(first17, RESIDENT_ID_WEIGHTS, strict=True)
-    total = sum(int(digit) * weight for digit, weight in pairs)
-    return RESIDENT_ID_CHECK_CHARS[total % 11]
 
 
 def is_valid_resident_id(value: str, *, today: date | None = None) -> bool:
