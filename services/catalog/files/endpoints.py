@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,6 @@ from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
 
 router = APIRouter(tags=["files"])
-log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 
@@ -208,21 +206,10 @@ def file_content(
     path = blobs.path(record.sha256)
     start, end = parse_range(range_header, size) if range_header else (0, size - 1)
     length = end - start + 1
-    # Count first (no database transaction open while the exchange answers), then record
-    # the download; a refusal or failure leaves neither behind.
-    usage = service.meter_download(grants, record=record, access=access, start=start,
-                                   length=length)
-    try:
-        with db.transaction() as session:
-            service.record_download(session, outbox, record=record, access=access,
-                                    sent=length,
-                                    range_=f"bytes={start}-{end}" if range_header else None,
-                                    usage=usage)
-    except Exception:
-        if usage is not None:  # counted but neither served nor recorded: say so
-            log.error("download of %s counted under grant %s (usage report %s) but not "
-                      "recorded", record.id, access.grant_id, usage.report_id)
-        raise
+    service.count_and_record(
+        db, grants, outbox, record=record, access=access,
+        rows=service.rows_served(record, start, length), sent=length,
+        range_=f"bytes={start}-{end}" if range_header else None)
     if range_header:
         headers.update({"Content-Range": f"bytes {start}-{end}/{size}",
                         "Content-Length": str(length)})
@@ -262,11 +249,9 @@ def file_rows(
     except KeyError as exc:
         raise InvalidInput(f"the file has no column {exc.args[0]!r}; it has "
                            f"{', '.join(names)}", slug="unknown-column") from None
-    usage = service.meter_usage(grants, record=record, access=access, rows=len(page.rows))
-    with db.transaction() as session:
-        service.record_download(session, outbox, record=record, access=access, sent=0,
-                                range_=None, usage=usage,
-                                rows_read=(offset, len(page.rows)))
+    usage = service.count_and_record(db, grants, outbox, record=record, access=access,
+                                     rows=len(page.rows), sent=0,
+                                     rows_read=(offset, len(page.rows)))
     answer: dict[str, Any] = {
         "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
         "columns": list(page.columns), "offset": page.offset, "rows": list(page.rows),

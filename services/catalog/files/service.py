@@ -3,6 +3,7 @@ and masked sample, decide who may download its content."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,13 @@ from services.catalog.files.result import FileAnalysis, to_jsonable
 from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
 from services.shared.auth import Principal
+from services.shared.database import Database
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
 from services.shared.problems import Forbidden, InvalidInput, NotFound, Unauthorized
+
+log = logging.getLogger(__name__)
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -218,25 +222,37 @@ def rows_served(record: DatasetFile, start: int, length: int) -> int:
     return min(record.rows, -(-record.rows * length // record.bytes))
 
 
-def meter_download(grants: GrantChecker, *, record: DatasetFile, access: Access, start: int,
-                   length: int) -> Usage | None:
-    """Before a download under a metered grant is served, count it at the exchange: one
-    call, and its rows (see :func:`rows_served`). Nothing for other downloads. Raises
-    403 ``quota-exceeded`` when the grant has too little left, 503 when the exchange
-    cannot count it."""
-    return meter_usage(grants, record=record, access=access,
-                       rows=rows_served(record, start, length))
-
-
 def meter_usage(grants: GrantChecker, *, record: DatasetFile, access: Access,
                 rows: int) -> Usage | None:
     """Count one call and ``rows`` rows against a metered grant before they are served
-    (nothing for other access). Raises as :func:`meter_download` does."""
+    (nothing for other access). Raises 403 ``quota-exceeded`` when the grant has too
+    little left, 503 when the exchange cannot count it."""
     if access.basis != "grant" or access.grant_id is None or access.meter is None:
         return None
     usage = Usage(report_id=new_id("use"), meter=access.meter, calls=1, rows=rows)
     grants.report_usage(access.grant_id, report_id=usage.report_id,
                         dataset_id=record.dataset_id, calls=usage.calls, rows=usage.rows)
+    return usage
+
+
+def count_and_record(db: Database, grants: GrantChecker, outbox: Outbox, *,
+                     record: DatasetFile, access: Access, rows: int, sent: int,
+                     range_: str | None = None,
+                     rows_read: tuple[int, int] | None = None) -> Usage | None:
+    """Before data is served: count it against a metered grant (``rows`` rows, see
+    :func:`meter_usage`; no transaction is open while the exchange answers), then record
+    ``data.accessed``. A refusal or failure to count leaves nothing behind; an access
+    counted but not recorded is logged with its report id."""
+    usage = meter_usage(grants, record=record, access=access, rows=rows)
+    try:
+        with db.transaction() as session:
+            record_download(session, outbox, record=record, access=access, sent=sent,
+                            range_=range_, usage=usage, rows_read=rows_read)
+    except Exception:
+        if usage is not None:
+            log.error("access to %s counted under grant %s (usage report %s) but not "
+                      "recorded", record.id, access.grant_id, usage.report_id)
+        raise
     return usage
 
 
