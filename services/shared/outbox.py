@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    func,
     insert,
     select,
     update,
@@ -116,8 +117,6 @@ class Outbox:
 def backlog(session: Session, table: Table) -> dict[str, Any]:
     """What is waiting for the ledger: how many events, and the oldest one's age, delivery
     attempts and last error (an operator's view of a stuck or lagging relay)."""
-    from sqlalchemy import func
-
     t = table
     waiting = t.c.delivered_at.is_(None)
     pending = int(session.scalar(select(func.count()).select_from(t).where(waiting)) or 0)
@@ -162,8 +161,6 @@ class OutboxRelay:
 
     def pending(self) -> int:
         """How many events are waiting for delivery."""
-        from sqlalchemy import func
-
         with self.db.transaction() as session:
             count = session.scalar(
                 select(func.count()).select_from(self.table).where(
