@@ -68,3 +68,11 @@ def test_sequence_numbers_stay_exact() -> None:
     with pytest.raises(ValueError):
         seal_text(seq=2**53, record_text="{}", kid="k", signature="s", recorded_at="r",
                   prev_hash="0" * 64)
+
+
+def test_the_hand_written_entry_columns_are_the_tables() -> None:
+    """The PostgreSQL write path (pipeline and COPY) names ledger_entries' columns itself."""
+    from services.audit.ledger.repository import ENTRY_COLUMNS
+    from services.audit.ledger.tables import LedgerEntry
+
+    assert sorted(ENTRY_COLUMNS) == sorted(LedgerEntry.__table__.columns.keys())
