@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from services.catalog.config import CatalogSettings
+from services.shared.app import app_state
 
-
-def _settings(request: Request) -> CatalogSettings:
-    settings: CatalogSettings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[CatalogSettings, Depends(_settings)]
+SettingsDep = Annotated[CatalogSettings, app_state("settings")]

@@ -121,12 +121,17 @@ def whoami_router() -> APIRouter:
     return router
 
 
-async def _outbox(request: Request) -> Outbox:
-    outbox: Outbox = request.app.state.outbox
-    return outbox
+def app_state(name: str) -> Any:
+    """A route dependency on an object the app set up at start-up as ``app.state.<name>``
+    (its type is the ``Annotated`` type the dependency is declared with)."""
+
+    async def from_app_state(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return Depends(from_app_state)
 
 
-OutboxDep = Annotated[Outbox, Depends(_outbox)]
+OutboxDep = Annotated[Outbox, app_state("outbox")]
 
 
 def _write_session(request: Request) -> Iterator[Session]:

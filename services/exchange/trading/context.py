@@ -10,13 +10,12 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from services.exchange.certificates.signing import DocumentSigner
 from services.exchange.config import ExchangeSettings
 from services.exchange.datasets.client import CatalogClient
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.orders.model import OrderClock
+from services.shared.app import app_state
 
 
 class OwnServiceTokens:
@@ -70,9 +69,4 @@ def build_trading(settings: ExchangeSettings, issuer: TokenIssuer) -> Trading:
                    catalog=catalog)
 
 
-async def _trading(request: Request) -> Trading:
-    trading: Trading = request.app.state.trading
-    return trading
-
-
-TradingDep = Annotated[Trading, Depends(_trading)]
+TradingDep = Annotated[Trading, app_state("trading")]
