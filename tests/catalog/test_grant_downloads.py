@@ -216,6 +216,8 @@ class TestMeteredCalls:
         assert len(catalog_events(market.stack)) == 1
         # the refusal dropped the cached answer: the next attempt stops at the status check
         problem(trade.download(), 403, "quota-exceeded")
+        # a refusal is a clear answer: nothing to void
+        assert market.events("grant.usage_voided") == []
 
 
 class TestMeteredRows:
@@ -284,6 +286,18 @@ class TestMeteringFailsClosed:
         assert len(catalog_events(market.stack)) == 1
         assert trade.status()["used_calls"] == 1
         assert checker.status(trade.grant["grant_id"])["status"] == "active"
+        # the report is voided in advance: should a copy still arrive, it is refused
+        [voided] = market.events("grant.usage_voided")
+        report_id = voided["payload"]["report_id"]
+        assert (voided["payload"]["calls"], voided["payload"]["reason"]) == \
+            (0, "usage report unanswered")
+        assert json.loads(link.usage_posts[-1])["report_id"] == report_id
+        link.down = False
+        late = market.exchange.post(
+            f"/v1/grants/{trade.grant['grant_id']}/usage",
+            headers=bearer(market.service_token()), json=json.loads(link.usage_posts[-1]))
+        problem(late, 409, "usage-report-voided")
+        assert trade.status()["used_calls"] == 1
 
     def test_a_lost_answer_is_resent_and_counted_once(self, market: Market) -> None:
         link = FlakyExchange(market.stack.exchange._transport)
@@ -297,3 +311,73 @@ class TestMeteringFailsClosed:
         [accessed] = catalog_events(market.stack)
         assert usage_report_ids(market.stack, trade.grant["grant_id"]) == \
             {accessed["payload"]["usage"]["report_id"]}
+
+    def test_answers_lost_on_every_attempt_undo_the_count(self, market: Market) -> None:
+        link = FlakyExchange(market.stack.exchange._transport)
+        wire_grants(market.stack, transport=link)
+        trade = Trade(market, {**METERED, "unit": "call"}, quantity=5)
+        assert trade.download().status_code == 200
+        link.lose_answers = 3  # each attempt is counted at the exchange, no answer returns
+        problem(trade.download(), 503, "usage-report-failed")
+        assert len(link.usage_posts) == 1 + 3
+        assert len(set(link.usage_posts[1:])) == 1
+        report_id = json.loads(link.usage_posts[-1])["report_id"]
+        assert trade.status()["used_calls"] == 1
+        assert len(catalog_events(market.stack)) == 1
+        [voided] = market.events("grant.usage_voided")
+        assert (voided["payload"]["report_id"], voided["payload"]["calls"],
+                voided["payload"]["used_calls"]) == (report_id, 1, 1)
+        assert voided["payload"]["reason"] == "usage report unanswered"
+        # the quota the lost report had taken is there to use
+        assert trade.download().status_code == 200
+        assert trade.status()["used_calls"] == 2
+
+    def test_a_download_counted_but_not_recorded_is_voided(
+            self, market: Market, monkeypatch: pytest.MonkeyPatch) -> None:
+        checker = wire_grants(market.stack)
+        trade = Trade(market, {**METERED, "unit": "call"}, quantity=5)
+        assert trade.download().status_code == 200
+
+        def broken(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("the catalog's database is gone")
+
+        monkeypatch.setattr("services.catalog.files.service.record_download", broken)
+        with pytest.raises(RuntimeError):
+            trade.download()
+        assert trade.status()["used_calls"] == 1
+        assert len(catalog_events(market.stack)) == 1
+        [voided] = market.events("grant.usage_voided")
+        [used] = [e for e in market.events("grant.used")
+                  if e["payload"]["report_id"] == voided["payload"]["report_id"]]
+        assert (voided["payload"]["calls"], voided["payload"]["used_calls"],
+                voided["payload"]["reason"]) == (1, 1, "access not recorded")
+        assert used["payload"]["used_calls"] == 2
+        # the catalog's cached status follows the void's answer
+        assert checker.status(trade.grant["grant_id"])["used_calls"] == 1
+
+    def test_a_void_that_cannot_be_delivered_is_logged(
+            self, market: Market, monkeypatch: pytest.MonkeyPatch,
+            caplog: pytest.LogCaptureFixture) -> None:
+        link = FlakyExchange(market.stack.exchange._transport)
+        checker = wire_grants(market.stack, transport=link)
+        trade = Trade(market, {**METERED, "unit": "call"}, quantity=5)
+        monkeypatch.setattr("services.catalog.files.grants.REPORT_BACKOFF_SECONDS", 0.0)
+        link.down = True
+        voids: list[str] = []
+        original = link.handle_request
+
+        def unreachable(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/void"):
+                voids.append(request.url.path)
+                raise httpx.ConnectError("exchange unreachable", request=request)
+            return original(request)
+
+        monkeypatch.setattr(link, "handle_request", unreachable)
+        with caplog.at_level("ERROR", logger="services.catalog.files.grants"):
+            problem(trade.download(), 503, "usage-report-failed")
+            assert checker.void_usage(trade.grant["grant_id"], report_id="use_x",
+                                      dataset_id=trade.dataset["id"], reason="test") is False
+        assert len(voids) == 3 + 3 and len(set(voids)) == 2
+        logged = [r.getMessage() for r in caplog.records if "could not be voided" in r.getMessage()]
+        assert len(logged) == 2
+        assert trade.grant["grant_id"] in logged[1] and "use_x" in logged[1]

@@ -92,3 +92,20 @@ def test_metered_calls_count_one_per_page(market: Market) -> None:
         assert answer.status_code == 200 and answer.json()["usage"]["calls"] == 1
     assert trade.status()["used_calls"] == 2
     problem(catalog.get(rows_url(trade), headers=trade.headers), 403, "quota-exceeded")
+
+
+def test_a_page_counted_but_not_recorded_is_voided(market: Market,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    wire_grants(market.stack)
+    trade = Trade(market, {**METERED, "unit": "1000_rows"}, quantity=1)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the catalog's database is gone")
+
+    monkeypatch.setattr("services.catalog.files.service.record_download", broken)
+    with pytest.raises(RuntimeError):
+        market.stack.catalog.get(rows_url(trade), params={"limit": 3}, headers=trade.headers)
+    assert (trade.status()["used_calls"], trade.status()["used_rows"]) == (0, 0)
+    [voided] = market.events("grant.usage_voided")
+    assert (voided["payload"]["calls"], voided["payload"]["rows"]) == (1, 3)
+    assert catalog_events(market.stack) == []

@@ -1,8 +1,9 @@
 """Asking the exchange whether a grant is still active (with a short cache), and
-reporting the usage of metered grants."""
+reporting the usage of metered grants (and voiding a report whose data was not served)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
@@ -12,6 +13,8 @@ import httpx
 from services.shared.http import RemoteProblem, ServiceClient
 from services.shared.problems import Forbidden, ServiceUnavailable
 from services.shared.settings import AUDIENCES
+
+log = logging.getLogger(__name__)
 
 MAX_CACHE_SECONDS = 30.0
 REPORT_ATTEMPTS = 3
@@ -31,6 +34,20 @@ def usage_failed(detail: str) -> ServiceUnavailable:
     """503 ``usage-report-failed``: a metered download is refused when it cannot be
     counted (counting is billing)."""
     return ServiceUnavailable(detail, slug="usage-report-failed", headers={"Retry-After": "5"})
+
+
+class UsageUnanswered(ServiceUnavailable):
+    """503 ``usage-report-failed`` with no clear answer from the exchange (transport
+    errors, 5xx, an unreadable answer): the report may have been counted all the same,
+    so it should be voided."""
+
+    slug = "usage-report-failed"
+
+
+def usage_unanswered(detail: str) -> UsageUnanswered:
+    """The 503 for a usage report that may have been counted without the catalog
+    learning it."""
+    return UsageUnanswered(detail, headers={"Retry-After": "5"})
 
 
 class GrantChecker:
@@ -86,8 +103,9 @@ class GrantChecker:
         The exchange counts a ``report_id`` once, so the report is resent (same id) after
         a transport error or a 5xx. 403 ``quota-exceeded`` when it would pass the quota,
         403 when the grant stopped being usable, 503 ``usage-report-failed`` when the
-        exchange cannot be reached or answers otherwise. Returns the grant's new status
-        document, which replaces the cached one."""
+        exchange cannot be reached or answers otherwise (:class:`UsageUnanswered` when
+        the report may have been counted anyway: see :meth:`void_usage`). Returns the
+        grant's new status document, which replaces the cached one."""
         body = {"report_id": report_id, "dataset_id": dataset_id, "calls": calls, "rows": rows}
         path = f"/v1/grants/{grant_id}/usage"
         for attempt in range(REPORT_ATTEMPTS):
@@ -96,21 +114,60 @@ class GrantChecker:
             try:
                 answer = self.client.post_json(path, body)
             except RemoteProblem as exc:
-                if exc.status >= 500 and attempt + 1 < REPORT_ATTEMPTS:
+                if exc.status < 500:
+                    raise self._refusal(grant_id, exc, calls=calls, rows=rows) from exc
+                if attempt + 1 < REPORT_ATTEMPTS:
                     continue
-                raise self._refusal(grant_id, exc, calls=calls, rows=rows) from exc
+                raise usage_unanswered(f"the exchange failed to count this download "
+                                       f"({exc.status})") from exc
             except httpx.TransportError as exc:
                 if attempt + 1 < REPORT_ATTEMPTS:
                     continue
-                raise usage_failed("the exchange could not be reached to count this download"
-                                   ) from exc
+                raise usage_unanswered("the exchange could not be reached to count this "
+                                       "download") from exc
             except Exception as exc:  # anything else: fail closed
-                raise usage_failed("the exchange could not count this download") from exc
+                raise usage_unanswered("the exchange could not count this download") from exc
             if not isinstance(answer, dict):
-                raise usage_failed("the exchange answered nonsense to a usage report")
+                raise usage_unanswered("the exchange answered nonsense to a usage report")
             self._remember(grant_id, answer)
             return answer
-        raise usage_failed("the exchange could not count this download")  # pragma: no cover
+        raise usage_unanswered("the exchange could not count this download"
+                               )  # pragma: no cover
+
+    def void_usage(self, grant_id: str, *, report_id: str, dataset_id: str,
+                   reason: str) -> bool:
+        """Void a usage report whose data was not served, so the buyer is not charged
+        for it: the exchange takes a counted report off the grant, or refuses the report
+        if it arrives later. Resent (same id) after a transport error or a 5xx, as
+        reports are. Never raises: returns whether the exchange confirmed the void, and
+        logs an error with the grant and report ids when it did not."""
+        path = f"/v1/grants/{grant_id}/usage/{report_id}/void"
+        body = {"dataset_id": dataset_id, "reason": reason}
+        failure = "no answer"
+        for attempt in range(REPORT_ATTEMPTS):
+            if attempt:
+                time.sleep(REPORT_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            try:
+                answer = self.client.post_json(path, body)
+            except RemoteProblem as exc:
+                failure = f"{exc.status} {_slug(exc.problem)}"
+                if exc.status >= 500:
+                    continue
+                break
+            except httpx.TransportError as exc:
+                failure = f"transport error: {exc.__class__.__name__}"
+                continue
+            except Exception as exc:  # never raise: the caller is already failing
+                failure = f"{exc.__class__.__name__}"
+                break
+            if isinstance(answer, dict):
+                self._remember(grant_id, answer)
+            else:
+                self.forget(grant_id)
+            return True
+        log.error("usage report %s under grant %s could not be voided (%s): the buyer may "
+                  "be charged for data not served", report_id, grant_id, failure)
+        return False
 
     def _refusal(self, grant_id: str, exc: RemoteProblem, *, calls: int,
                  rows: int) -> Exception:

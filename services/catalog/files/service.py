@@ -19,7 +19,7 @@ from services.catalog.datasets.tables import Dataset, DatasetRevision
 from services.catalog.files.analysis import analyze_file
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.errors import FileRejected
-from services.catalog.files.grants import GrantChecker
+from services.catalog.files.grants import GrantChecker, UsageUnanswered
 from services.catalog.files.result import FileAnalysis, to_jsonable
 from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
@@ -222,16 +222,26 @@ def rows_served(record: DatasetFile, start: int, length: int) -> int:
     return min(record.rows, -(-record.rows * length // record.bytes))
 
 
+VOID_UNANSWERED = "usage report unanswered"
+VOID_NOT_RECORDED = "access not recorded"
+
+
 def meter_usage(grants: GrantChecker, *, record: DatasetFile, access: Access,
                 rows: int) -> Usage | None:
     """Count one call and ``rows`` rows against a metered grant before they are served
     (nothing for other access). Raises 403 ``quota-exceeded`` when the grant has too
-    little left, 503 when the exchange cannot count it."""
+    little left, 503 when the exchange cannot count it; when no attempt was answered the
+    exchange may have counted it anyway, so the report is voided (nothing is served)."""
     if access.basis != "grant" or access.grant_id is None or access.meter is None:
         return None
     usage = Usage(report_id=new_id("use"), meter=access.meter, calls=1, rows=rows)
-    grants.report_usage(access.grant_id, report_id=usage.report_id,
-                        dataset_id=record.dataset_id, calls=usage.calls, rows=usage.rows)
+    try:
+        grants.report_usage(access.grant_id, report_id=usage.report_id,
+                            dataset_id=record.dataset_id, calls=usage.calls, rows=usage.rows)
+    except UsageUnanswered:
+        grants.void_usage(access.grant_id, report_id=usage.report_id,
+                          dataset_id=record.dataset_id, reason=VOID_UNANSWERED)
+        raise
     return usage
 
 
@@ -242,16 +252,19 @@ def count_and_record(db: Database, grants: GrantChecker, outbox: Outbox, *,
     """Before data is served: count it against a metered grant (``rows`` rows, see
     :func:`meter_usage`; no transaction is open while the exchange answers), then record
     ``data.accessed``. A refusal or failure to count leaves nothing behind; an access
-    counted but not recorded is logged with its report id."""
+    counted but not recorded is not served, so its usage report is voided."""
     usage = meter_usage(grants, record=record, access=access, rows=rows)
     try:
         with db.transaction() as session:
             record_download(session, outbox, record=record, access=access, sent=sent,
                             range_=range_, usage=usage, rows_read=rows_read)
     except Exception:
-        if usage is not None:
-            log.error("access to %s counted under grant %s (usage report %s) but not "
-                      "recorded", record.id, access.grant_id, usage.report_id)
+        if usage is not None and access.grant_id is not None:
+            log.warning("access to %s counted under grant %s (usage report %s) but not "
+                        "recorded: voiding the report", record.id, access.grant_id,
+                        usage.report_id)
+            grants.void_usage(access.grant_id, report_id=usage.report_id,
+                              dataset_id=record.dataset_id, reason=VOID_NOT_RECORDED)
         raise
     return usage
 

@@ -1,11 +1,14 @@
-"""Service-only grant routes for the catalog: a grant's status, and usage reports."""
+"""Service-only grant routes for the catalog: a grant's status, usage reports and
+their voids."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from services.exchange.grants import service
-from services.exchange.grants.schemas import GrantStatusOut, UsageIn
+from services.exchange.grants.schemas import GrantStatusOut, UsageIn, UsageVoidIn
 from services.exchange.grants.tables import AccessGrant
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import ServicePrincipal
@@ -47,3 +50,16 @@ def report_usage(grant_id: str, body: UsageIn, session: SessionDep, outbox: Outb
                                            report_id=body.report_id,
                                            dataset_id=body.dataset_id, calls=body.calls,
                                            rows=body.rows, actor=caller.subject))
+
+
+@router.post("/grants/{grant_id}/usage/{report_id}/void", response_model=GrantStatusOut,
+             summary="Void a usage report whose data was not served (services)")
+def void_usage(grant_id: str, report_id: Annotated[str, Path(min_length=1, max_length=64)],
+               body: UsageVoidIn, session: SessionDep,
+               outbox: OutboxDep, caller: ServicePrincipal) -> GrantStatusOut:
+    """Takes a counted report off the grant, or refuses the report in advance if it has
+    not arrived (it is then answered 409 ``usage-report-voided``); voiding again changes
+    nothing. Answers the grant's status, as a usage report does."""
+    return status_out(service.void_usage(session, outbox, grant_id=grant_id,
+                                         report_id=report_id, dataset_id=body.dataset_id,
+                                         reason=body.reason, actor=caller.subject))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.exchange.grants.service import GrantStatus
+from services.shared.personal import personal_information
 
 
 class GrantStatusOut(BaseModel):
@@ -36,3 +37,26 @@ class UsageIn(BaseModel):
     dataset_id: str = Field(min_length=1, max_length=40)
     calls: int = Field(default=1, ge=0, le=10**9)
     rows: int = Field(default=0, ge=0, le=10**12)
+
+
+class UsageVoidIn(BaseModel):
+    """Why a usage report is voided, and the dataset it was for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset_id: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=1, max_length=200,
+                        description="a short reason; it goes to the ledger, so no personal "
+                                    "information")
+
+    @field_validator("reason")
+    @classmethod
+    def _no_personal_information(cls, value: str) -> str:
+        # The reason is recorded in the ledger, which carries no personal information.
+        reason = value.strip()
+        if not reason:
+            raise ValueError("the reason is blank")
+        found = personal_information(reason, "reason")
+        if found:
+            raise ValueError(found)
+        return reason

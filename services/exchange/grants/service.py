@@ -147,11 +147,15 @@ def grant(session: Session, grant_id: str, *, for_update: bool = False) -> Acces
 def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: str,
                  dataset_id: str, calls: int, rows: int, actor: str) -> AccessGrant:
     """Count calls and rows the catalog served under a grant (once per ``report_id``);
-    409 when the grant is not active or the report would pass its quota."""
+    409 when the grant is not active, the report would pass its quota, or the report
+    was voided (``usage-report-voided``)."""
     found = grant(session, grant_id, for_update=True)
     now = utcnow()
     seen = session.get(GrantUsage, (grant_id, report_id))
     if seen is not None:
+        if seen.voided_at is not None:
+            raise Conflict("this usage report was voided and is not counted",
+                           slug="usage-report-voided")
         if (seen.dataset_id, seen.calls, seen.rows) != (dataset_id, calls, rows):
             raise Conflict("this report_id was used for another report",
                            slug="usage-report-reused")
@@ -177,4 +181,41 @@ def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: 
                            "dataset_id": dataset_id,
                            "calls": calls, "rows": rows, "used_calls": found.used_calls,
                            "used_rows": found.used_rows, "quota": found.quota})
+    return found
+
+
+def void_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: str,
+               dataset_id: str, reason: str, actor: str) -> AccessGrant:
+    """Undo a usage report whose data was never served, whatever the grant's status.
+
+    A counted report stops counting: its calls and rows come off the grant. A report not
+    seen yet leaves a tombstone (0 calls, 0 rows), so if it arrives late it is refused
+    rather than counted. Voiding a voided report changes nothing. Either first void
+    records ``grant.usage_voided``. 409 ``usage-report-mismatch`` when the report was
+    for another dataset; 422 ``dataset-not-granted`` for a dataset the grant lacks."""
+    found = grant(session, grant_id, for_update=True)
+    seen = session.get(GrantUsage, (grant_id, report_id))
+    if seen is not None and seen.dataset_id != dataset_id:
+        raise Conflict("this report_id was reported for another dataset",
+                       slug="usage-report-mismatch")
+    if seen is not None and seen.voided_at is not None:
+        return found
+    if seen is None and dataset_id not in found.dataset_ids:
+        raise InvalidInput(f"dataset {dataset_id} is not covered by grant {grant_id}",
+                           slug="dataset-not-granted")
+    now = utcnow()
+    if seen is None:
+        seen = GrantUsage(grant_id=grant_id, report_id=report_id, dataset_id=dataset_id,
+                          calls=0, rows=0, reported_by=actor, reported_at=now)
+        session.add(seen)
+    seen.voided_at, seen.void_reason, seen.voided_by = now, reason, actor
+    found.used_calls -= seen.calls
+    found.used_rows -= seen.rows
+    outbox.record(session, type="grant.usage_voided", actor=actor, subject=grant_id,
+                  payload={"grant_id": grant_id, "order_id": found.order_id,
+                           "buyer_org_id": found.buyer_org_id, "report_id": report_id,
+                           "dataset_id": dataset_id,
+                           "calls": seen.calls, "rows": seen.rows,
+                           "used_calls": found.used_calls, "used_rows": found.used_rows,
+                           "quota": found.quota, "reason": reason})
     return found

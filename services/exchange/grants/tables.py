@@ -32,7 +32,11 @@ class AccessGrant(Base):
 
 
 class GrantUsage(Base):
-    """One usage report from the catalog (``report_id`` makes reports idempotent)."""
+    """One usage report from the catalog (``report_id`` makes reports idempotent).
+
+    A voided report no longer counts: ``voided_at`` is set and its calls and rows were
+    taken off the grant. A report voided before it arrived is a tombstone (0 calls,
+    0 rows) that makes the late report be refused."""
 
     __tablename__ = "access_grant_usage"
 
@@ -43,3 +47,6 @@ class GrantUsage(Base):
     rows: Mapped[int] = mapped_column(BigInteger)
     reported_by: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    voided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
