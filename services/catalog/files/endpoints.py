@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -16,7 +16,7 @@ from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
 from services.catalog.files.uploads import receive_upload
-from services.shared.app import OutboxDep, SessionDep
+from services.shared.app import OutboxDep, SessionDep, app_state
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
@@ -59,18 +59,8 @@ class RangeNotSatisfiable(Problem):
     title = "Range not satisfiable"
 
 
-async def _blobs(request: Request) -> BlobStore:
-    store: BlobStore = request.app.state.blobs
-    return store
-
-
-async def _grants(request: Request) -> GrantChecker:
-    checker: GrantChecker = request.app.state.grants
-    return checker
-
-
-BlobsDep = Annotated[BlobStore, Depends(_blobs)]
-GrantsDep = Annotated[GrantChecker, Depends(_grants)]
+BlobsDep = Annotated[BlobStore, app_state("blobs")]
+GrantsDep = Annotated[GrantChecker, app_state("grants")]
 
 
 @router.post("/datasets/{dataset_id}/files", status_code=status.HTTP_201_CREATED,
