@@ -18,7 +18,7 @@ from services.catalog.files.grants import GrantChecker
 from services.shared.keyring import KeyRing
 from services.shared.orm import utcnow
 from services.shared.tokens import issue_token
-from tests.exchange.file_trading import CSV, listed_with_file, wire_grants
+from tests.exchange.file_trading import CSV, listed_with_file, upload, wire_grants
 from tests.exchange.trading_helpers import Market, bearer
 from tests.stack import ISSUER, Stack
 
@@ -134,6 +134,26 @@ class TestRealGrants:
         time.sleep(0.6)
         problem(trade.download(), 403, "grant-inactive")
         assert len(catalog_events(market.stack)) == 1
+
+    def test_the_buyer_keeps_reading_the_revision_it_bought(self, market: Market) -> None:
+        wire_grants(market.stack)
+        trade = Trade(market)
+        newer = CSV + "2024-01-05,2号线,1010\n".encode()
+        uploaded = upload(market.stack, trade.dataset["id"], market.provider, newer,
+                          name="ridership-2.csv")
+        assert uploaded["revision"] == 2
+        public = market.stack.catalog.get(f"/v1/datasets/{trade.dataset['id']}").json()
+        assert [f["id"] for f in public["files"]] == [uploaded["id"]]
+        # the file bought with revision 1 is still served under the grant
+        old = trade.download()
+        assert old.status_code == 200, old.text
+        assert old.content == CSV
+        served = [e["payload"]["sha256"] for e in catalog_events(market.stack)]
+        assert served == [trade.file["sha256"]]
+        # and nobody without a grant reads either revision's file
+        for file_id in (trade.file["id"], uploaded["id"]):
+            url = f"/v1/datasets/{trade.dataset['id']}/files/{file_id}/content"
+            problem(market.stack.catalog.get(url), 401, "grant-required")
 
     def test_the_grant_stops_when_its_term_ends(self, market: Market) -> None:
         wire_grants(market.stack, cache_seconds=0)
