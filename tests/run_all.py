@@ -2,7 +2,8 @@
 
 PostgreSQL is used when ``TEST_POSTGRES_URL`` is set or the local server answers at
 127.0.0.1:5432. With ``DATAEX_TEST_REQUIRE_POSTGRES=1`` (CI) an unreachable server is
-a failure, not a skip. Extra arguments go to pytest.
+a failure, not a skip. Tests run on one worker per core (pytest-xdist) unless the
+extra arguments, which go to pytest, say ``-n``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def run_suite(backend: str, args: list[str], report: Path) -> tuple[int, dict[st
 def main() -> int:
     """Run both suites and print one closing line for the two together."""
     args = sys.argv[1:]
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        # One worker per core: tests make their own databases and ports, so they run apart.
+        args = ["-n", "auto", *args]
     results: dict[str, tuple[int, dict[str, int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = run_suite("sqlite", args, Path(tmp) / "sqlite.xml")
