@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
 
+from services.exchange.identity.issuer import USER_AUDIENCES
 from services.shared.canonical import canonical_sha256
+from services.shared.keyring import KeyRing
+from services.shared.tokens import issue_token
 from tests.catalog.conftest import Callers, bearer, dataset_body
+from tests.stack import ISSUER
 
 
 def expected_hash(revision: dict[str, Any]) -> str:
@@ -68,11 +73,22 @@ class TestCreate:
         assert created["title"] == {"zh": "杭州市公共自行车租还记录", "en": ""}
         assert created["description"] == {"zh": "公共自行车每次租还。", "en": ""}
 
-    def test_without_a_publisher_name_the_org_id_is_shown(self, callers: Callers) -> None:
+    def test_without_a_publisher_name_the_tokens_organisation_is_shown(
+        self, callers: Callers
+    ) -> None:
         body = dataset_body()
         del body["publisher_name"]
         response = callers.catalog.post("/v1/datasets", json=body,
                                         headers=bearer(callers.provider))
+        assert response.json()["publisher"] == {"id": callers.provider_org, "name": "测试单位"}
+        # a member token that does not name its organisation shows the id
+        ring = KeyRing(callers.stack.var_dir / "keys" / "exchange-tokens", "ES256")
+        unnamed, _ = issue_token(ring.active(), issuer=ISSUER, subject="usr_unnamed",
+                                 audience=USER_AUDIENCES, ttl=timedelta(minutes=5),
+                                 claims={"kind": "user", "org": callers.provider_org,
+                                         "roles": ["provider"], "name": "unnamed"})
+        response = callers.catalog.post("/v1/datasets", json=body, headers=bearer(unnamed))
+        assert response.status_code == 201, response.text
         assert response.json()["publisher"]["name"] == callers.provider_org
 
     def test_keywords_and_themes_are_deduplicated(self, callers: Callers) -> None:

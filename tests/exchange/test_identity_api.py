@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.exchange.trading_helpers import dataset_body
 from tests.stack import Stack
 
 PROVIDER_CODE = "91330100716105852F"
@@ -188,6 +189,24 @@ class TestSignIn:
         assert me["user"]["username"] == "b-admin"
         assert me["organization"]["credit_code"] == BUYER_CODE
         assert me["roles"] == ["buyer", "provider"]
+
+    def test_datasets_name_the_organisation_of_the_token(self, stack: Stack) -> None:
+        token = stack.member(roles=["provider"], credit_code=PROVIDER_CODE, username="p-admin")
+        key = stack.exchange.post("/v1/api-keys", json={"name": "etl"},
+                                  headers=bearer(token)).json()
+        by_key = stack.exchange.post("/v1/auth/token", data={
+            "grant_type": "client_credentials", "client_id": key["client_id"],
+            "client_secret": key["client_secret"]}).json()["access_token"]
+        body = dataset_body()
+        body.pop("publisher_name", None)
+        for caller in (token, by_key):
+            created = stack.catalog.post("/v1/datasets", json=body, headers=bearer(caller))
+            assert created.status_code == 201, created.text
+            assert created.json()["publisher"]["name"] == "测试单位"
+        # a name given with the draft still wins
+        named = stack.catalog.post("/v1/datasets", headers=bearer(token),
+                                   json={**body, "publisher_name": "杭州市交通运输局"})
+        assert named.json()["publisher"]["name"] == "杭州市交通运输局"
 
     def test_passwords_are_stored_as_argon2id(self, stack: Stack) -> None:
         from sqlalchemy import create_engine, text

@@ -76,8 +76,8 @@ def create_dataset(
 
 
 def _org_name(actor: Principal) -> str:
-    # Tokens name the user, not the organisation; without an organisation name in the
-    # token or the request, the organisation id is the honest label.
+    # Member tokens from the exchange name the organisation; a token without that name
+    # (another issuer's, say) leaves the organisation id as the honest label.
     name = actor.claims.get("org_name")
     return str(name) if name else str(actor.org)
 

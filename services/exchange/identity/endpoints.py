@@ -91,6 +91,7 @@ def token(
         org_id=member.organization.id,
         roles=member.organization.roles,
         name=member.name,
+        org_name=member.organization.name,
     )
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 

@@ -49,11 +49,14 @@ class TokenIssuer:
         return IssuedToken(token, int(ttl.total_seconds()))
 
     def member_token(
-        self, *, subject: str, kind: str, org_id: str, roles: list[str], name: str
+        self, *, subject: str, kind: str, org_id: str, roles: list[str], name: str,
+        org_name: str,
     ) -> IssuedToken:
         """A token for a user or an API key of a member organisation, valid at all
-        three services."""
-        claims = {"kind": kind, "org": org_id, "roles": roles, "name": name}
+        three services; it names the organisation so that the catalog can show the
+        publisher of what its members list."""
+        claims = {"kind": kind, "org": org_id, "org_name": org_name, "roles": roles,
+                  "name": name}
         return self._issue(subject, USER_AUDIENCES, self.user_ttl, claims)
 
     def service_token(self, *, client_id: str, audience: str) -> IssuedToken:
