@@ -26,7 +26,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -36,9 +35,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.services import running_services
 from services.exchange.identity.credit_code import check_character
-from tests.databases import DatabaseFactory, postgres_admin_url
-from tests.e2e.processes import ServiceProcesses
+from tests.databases import postgres_admin_url
 from tests.e2e.trading_client import Party, TradingFloor
 
 STEPS = ("order", "accept", "pay", "grant", "confirm")
@@ -187,45 +186,27 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["DATAEX_TEST_DB"] = "postgres"
 
-    with tempfile.TemporaryDirectory() as tmp:
-        factory = DatabaseFactory(Path(tmp))
-        try:
-            urls = {s: factory.migrated(s, private=True) for s in ("catalog", "exchange", "audit")}
-            procs = ServiceProcesses(var_dir=Path(tmp), database_urls=urls)
-            quiet = {f"DATAEX_{s.upper()}_LOG_LEVEL": "WARNING"
-                     for s in ("catalog", "exchange", "audit")}
-            try:
-                procs.start("exchange", extra_env={
-                    **quiet, "DATAEX_EXCHANGE_WORKERS": str(args.workers)})
-                procs.wait_ready("exchange")
-                procs.start("catalog", extra_env={
-                    **quiet, "DATAEX_CATALOG_WORKERS": str(args.workers)})
-                procs.start("audit", extra_env=quiet)
-                procs.wait_ready("catalog", "audit")
-                if args.relay:
-                    procs.start("relay", command="relay")
-                floor = TradingFloor(procs)
-                provider, buyers, offer_id = set_up(floor, args.buyers)
+    with running_services(workers=args.workers) as procs:
+        if args.relay:
+            procs.start("relay", command="relay")
+        floor = TradingFloor(procs)
+        provider, buyers, offer_id = set_up(floor, args.buyers)
 
-                load = TradeLoad(procs.url("exchange"), provider, buyers, offer_id, "warm")
-                asyncio.run(load.run(2.0))  # warm-up: connections, caches
-                load = TradeLoad(procs.url("exchange"), provider, buyers, offer_id, "run")
-                elapsed = asyncio.run(load.run(args.seconds))
+        load = TradeLoad(procs.url("exchange"), provider, buyers, offer_id, "warm")
+        asyncio.run(load.run(2.0))  # warm-up: connections, caches
+        load = TradeLoad(procs.url("exchange"), provider, buyers, offer_id, "run")
+        elapsed = asyncio.run(load.run(args.seconds))
 
-                whoami = procs.url("catalog") + "/v1/whoami"
-                trivial, trivial_latencies = asyncio.run(
-                    trivial_rate(whoami, buyers[0].headers, args.buyers, args.seconds))
-                me, me_latencies = asyncio.run(
-                    trivial_rate(procs.url("exchange") + "/v1/me", buyers[0].headers,
-                                 args.buyers, args.seconds))
-                wrk = wrk_rate(whoami, buyers[0].headers["Authorization"],
-                               int(args.seconds), Path(tmp))
-                trial = floor.call("GET", "exchange", "/v1/accounts/trial-balance",
-                                   floor.regulator())
-            finally:
-                procs.stop_all()
-        finally:
-            factory.close()
+        whoami = procs.url("catalog") + "/v1/whoami"
+        trivial, trivial_latencies = asyncio.run(
+            trivial_rate(whoami, buyers[0].headers, args.buyers, args.seconds))
+        me, me_latencies = asyncio.run(
+            trivial_rate(procs.url("exchange") + "/v1/me", buyers[0].headers,
+                         args.buyers, args.seconds))
+        wrk = wrk_rate(whoami, buyers[0].headers["Authorization"], int(args.seconds),
+                       procs.var_dir)
+        trial = floor.call("GET", "exchange", "/v1/accounts/trial-balance",
+                           floor.regulator())
 
     requests = sum(len(v) for v in load.latencies.values())
     trades_per_s = load.trades / elapsed

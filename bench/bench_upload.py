@@ -31,8 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_file_analysis import MB, SCHEMA, ensure_csv, sha256_seconds
-from tests.databases import DatabaseFactory
-from tests.e2e.processes import ServiceProcesses
+from bench.services import running_services
 from tests.e2e.trading_client import Party, TradingFloor
 
 PROVIDER_CREDIT_CODE = "11330100MB1H00000Q"
@@ -82,36 +81,19 @@ def main() -> int:
     files = [ensure_csv(args.data_dir, size) for size in sorted(args.size_mb)]
 
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        factory = DatabaseFactory(Path(tmp))
-        try:
-            urls = {s: factory.migrated(s, private=True) for s in ("catalog", "exchange", "audit")}
-            procs = ServiceProcesses(var_dir=Path(tmp), database_urls=urls)
-            quiet = {f"DATAEX_{s.upper()}_LOG_LEVEL": "WARNING"
-                     for s in ("catalog", "exchange", "audit")}
-            try:
-                procs.start("exchange", extra_env=quiet)
-                procs.wait_ready("exchange")
-                procs.start("catalog", extra_env=quiet)
-                procs.start("audit", extra_env=quiet)
-                procs.wait_ready("catalog", "audit")
-                floor = TradingFloor(procs)
-                provider = floor.member(name="杭州市数据资源管理局",
-                                        credit_code=PROVIDER_CREDIT_CODE, roles=["provider"],
-                                        username="bench-provider")
-                catalog_pid = procs.procs["catalog"].pid
-                idle_rss = peak_rss_mb(catalog_pid)
-                for path in files:
-                    size = path.stat().st_size
-                    floor_s = statistics.median(sha256_seconds(path) for _ in range(3))
-                    elapsed, answer = upload_seconds(floor, provider,
-                                                     new_dataset(floor, provider), path)
-                    rows.append((size / MB, size / MB / floor_s, size / MB / elapsed, elapsed,
-                                 peak_rss_mb(catalog_pid), answer.get("rows")))
-            finally:
-                procs.stop_all()
-        finally:
-            factory.close()
+    with running_services() as procs:
+        floor = TradingFloor(procs)
+        provider = floor.member(name="杭州市数据资源管理局", credit_code=PROVIDER_CREDIT_CODE,
+                                roles=["provider"], username="bench-provider")
+        catalog_pid = procs.procs["catalog"].pid
+        idle_rss = peak_rss_mb(catalog_pid)
+        for path in files:
+            size = path.stat().st_size
+            floor_s = statistics.median(sha256_seconds(path) for _ in range(3))
+            elapsed, answer = upload_seconds(floor, provider, new_dataset(floor, provider),
+                                             path)
+            rows.append((size / MB, size / MB / floor_s, size / MB / elapsed, elapsed,
+                         peak_rss_mb(catalog_pid), answer.get("rows")))
 
     print(f"upload + analysis over HTTP ({os.environ['DATAEX_TEST_DB']} databases), "
           f"CPUs: {os.cpu_count()}; catalog process RSS before the first upload: "
