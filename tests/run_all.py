@@ -37,7 +37,7 @@ def run_suite(backend: str, args: list[str], report: Path) -> tuple[int, dict[st
 def main() -> int:
     """Run both suites and print one closing line for the two together."""
     args = sys.argv[1:]
-    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+    if not any(a.startswith(("-n", "--numprocesses")) for a in args):
         # One worker per core: tests make their own databases and ports, so they run apart.
         args = ["-n", "auto", *args]
     results: dict[str, tuple[int, dict[str, int]]] = {}

@@ -107,32 +107,22 @@ class GrantChecker:
         the report may have been counted anyway: see :meth:`void_usage`). Returns the
         grant's new status document, which replaces the cached one."""
         body = {"report_id": report_id, "dataset_id": dataset_id, "calls": calls, "rows": rows}
-        path = f"/v1/grants/{grant_id}/usage"
-        for attempt in range(REPORT_ATTEMPTS):
-            if attempt:
-                time.sleep(REPORT_BACKOFF_SECONDS * 2 ** (attempt - 1))
-            try:
-                answer = self.client.post_json(path, body)
-            except RemoteProblem as exc:
-                if exc.status < 500:
-                    raise self._refusal(grant_id, exc, calls=calls, rows=rows) from exc
-                if attempt + 1 < REPORT_ATTEMPTS:
-                    continue
-                raise usage_unanswered(f"the exchange failed to count this download "
-                                       f"({exc.status})") from exc
-            except httpx.TransportError as exc:
-                if attempt + 1 < REPORT_ATTEMPTS:
-                    continue
-                raise usage_unanswered("the exchange could not be reached to count this "
-                                       "download") from exc
-            except Exception as exc:  # anything else: fail closed
-                raise usage_unanswered("the exchange could not count this download") from exc
-            if not isinstance(answer, dict):
-                raise usage_unanswered("the exchange answered nonsense to a usage report")
-            self._remember(grant_id, answer)
-            return answer
-        raise usage_unanswered("the exchange could not count this download"
-                               )  # pragma: no cover
+        try:
+            answer = self._post_resending(f"/v1/grants/{grant_id}/usage", body)
+        except RemoteProblem as exc:
+            if exc.status < 500:
+                raise self._refusal(grant_id, exc, calls=calls, rows=rows) from exc
+            raise usage_unanswered(f"the exchange failed to count this download "
+                                   f"({exc.status})") from exc
+        except httpx.TransportError as exc:
+            raise usage_unanswered("the exchange could not be reached to count this "
+                                   "download") from exc
+        except Exception as exc:  # anything else: fail closed
+            raise usage_unanswered("the exchange could not count this download") from exc
+        if not isinstance(answer, dict):
+            raise usage_unanswered("the exchange answered nonsense to a usage report")
+        self._remember(grant_id, answer)
+        return answer
 
     def void_usage(self, grant_id: str, *, report_id: str, dataset_id: str,
                    reason: str) -> bool:
@@ -142,32 +132,40 @@ class GrantChecker:
         reports are. Never raises: returns whether the exchange confirmed the void, and
         logs an error with the grant and report ids when it did not."""
         path = f"/v1/grants/{grant_id}/usage/{report_id}/void"
-        body = {"dataset_id": dataset_id, "reason": reason}
-        failure = "no answer"
+        try:
+            answer = self._post_resending(path, {"dataset_id": dataset_id, "reason": reason})
+        except Exception as exc:  # never raise: the caller is already failing
+            if isinstance(exc, RemoteProblem):
+                failure = f"{exc.status} {_slug(exc.problem)}"
+            elif isinstance(exc, httpx.TransportError):
+                failure = f"transport error: {exc.__class__.__name__}"
+            else:
+                failure = exc.__class__.__name__
+            log.error("usage report %s under grant %s could not be voided (%s): the buyer "
+                      "may be charged for data not served", report_id, grant_id, failure)
+            return False
+        if isinstance(answer, dict):
+            self._remember(grant_id, answer)
+        else:
+            self.forget(grant_id)
+        return True
+
+    def _post_resending(self, path: str, body: dict[str, Any]) -> Any:
+        """POST ``body``, sent again (the same body: the exchange answers a resent report
+        or void once) after a transport error or a 5xx, with backoff; the last such error,
+        or any other, is raised."""
         for attempt in range(REPORT_ATTEMPTS):
             if attempt:
                 time.sleep(REPORT_BACKOFF_SECONDS * 2 ** (attempt - 1))
             try:
-                answer = self.client.post_json(path, body)
+                return self.client.post_json(path, body)
             except RemoteProblem as exc:
-                failure = f"{exc.status} {_slug(exc.problem)}"
-                if exc.status >= 500:
-                    continue
-                break
-            except httpx.TransportError as exc:
-                failure = f"transport error: {exc.__class__.__name__}"
-                continue
-            except Exception as exc:  # never raise: the caller is already failing
-                failure = f"{exc.__class__.__name__}"
-                break
-            if isinstance(answer, dict):
-                self._remember(grant_id, answer)
-            else:
-                self.forget(grant_id)
-            return True
-        log.error("usage report %s under grant %s could not be voided (%s): the buyer may "
-                  "be charged for data not served", report_id, grant_id, failure)
-        return False
+                if exc.status < 500 or attempt + 1 == REPORT_ATTEMPTS:
+                    raise
+            except httpx.TransportError:
+                if attempt + 1 == REPORT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _refusal(self, grant_id: str, exc: RemoteProblem, *, calls: int,
                  rows: int) -> Exception:
