@@ -233,6 +233,19 @@ class TestPaying:
         assert again.json()["status"] == "accepted"
         assert market.events("order.paid") == []
 
+    def test_a_payment_refused_for_funds_succeeds_after_a_deposit(
+        self, market: Market
+    ) -> None:
+        # The refused payment's transaction created the escrow account and was rolled
+        # back: the next payment must create it again, not assume it exists.
+        order = market.accepted()
+        market.deposit(market.buyer, 49_999)
+        assert market.pay(order).status_code == 409
+        market.deposit(market.buyer, 1)
+        paid = market.pay(order)
+        assert paid.status_code == 200, paid.text
+        assert market.balances(market.buyer) == (0, 50_000)
+
     def test_a_retried_payment_never_charges_twice(self, market: Market) -> None:
         order = market.accepted()
         market.deposit(market.buyer, 200_000)

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from services.exchange.money.model import Account
 from services.exchange.money.tables import JournalEntryRow, MoneyAccount, PostingRow
@@ -21,16 +21,18 @@ def is_member_account(account: Account) -> bool:
 
 
 _ENSURED = "dataex_money_accounts_ensured"
+_CREATED = "dataex_money_accounts_created"
 
 
 def ensure_accounts(session: Session, accounts: Iterable[Account], now: datetime) -> None:
     """Create the accounts that do not exist yet (members' at a zero balance).
 
-    Once a database connection has seen an account exist it does not ask again (account
-    rows are never deleted), so most movements skip this statement.
+    Once a database connection has seen an account committed it does not ask again
+    (account rows are never deleted), so most movements skip this statement. Accounts
+    created in a transaction that is rolled back are asked for again.
     """
-    info = session.connection().info.setdefault(_ENSURED, set())
-    wanted = [a for a in sorted(set(accounts)) if a.key not in info]
+    known = session.connection().info.setdefault(_ENSURED, set())
+    wanted = [a for a in sorted(set(accounts)) if a.key not in known]
     if not wanted:
         return
     rows = [{"id": a.key, "owner": a.owner, "kind": a.kind.value,
@@ -39,7 +41,20 @@ def ensure_accounts(session: Session, accounts: Iterable[Account], now: datetime
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(MoneyAccount)
     session.execute(stmt.values(rows).on_conflict_do_nothing(index_elements=["id"]))
-    info.update(a.key for a in wanted)
+    session.info.setdefault(_CREATED, []).append((known, [a.key for a in wanted]))
+
+
+@event.listens_for(Session, "after_commit")
+def _remember_created_accounts(session: Session) -> None:
+    for known, keys in session.info.pop(_CREATED, ()):
+        known.update(keys)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_created_accounts(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the list is already taken; after a rollback or a close it is dropped.
+    if transaction.parent is None:
+        session.info.pop(_CREATED, None)
 
 
 def add_to_balance(session: Session, account: Account, amount_fen: int) -> int | None:
