@@ -18,7 +18,8 @@ from services.shared.database import Database
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
 from services.shared.outbox import Outbox, backlog
-from services.shared.problems import PROBLEM_JSON, Unauthorized, install_problem_handlers
+from services.shared.problem_handlers import install_problem_handlers
+from services.shared.problems import PROBLEM_JSON, Unauthorized
 
 
 def freeze_startup_objects() -> None:
