@@ -6,9 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
-from services.catalog.themes.tables import Theme
+from services.catalog.themes.repository import all_themes
 from services.shared.app import SessionDep
 
 router = APIRouter(tags=["catalog"])
@@ -28,4 +27,4 @@ class ThemeOut(BaseModel):
 def list_themes(session: SessionDep, response: Response) -> Any:
     """Every theme, in the vocabulary's order."""
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return session.scalars(select(Theme).order_by(Theme.position)).all()
+    return all_themes(session)
