@@ -64,3 +64,9 @@ def canonical_json(value: Any) -> bytes:
 def canonical_sha256(value: Any) -> str:
     """Hex SHA-256 of the canonical form of ``value``."""
     return hashlib.sha256(canonical_json(value)).hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 bytes of ``text`` exactly as given: how every ledger payload
+    records free text (a reason, a statement, a ruling) without holding the text itself."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

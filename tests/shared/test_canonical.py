@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.shared.canonical import NotCanonicalisable, canonical_json
+from services.shared.canonical import (
+    NotCanonicalisable,
+    canonical_json,
+    canonical_sha256,
+    text_sha256,
+)
 
 
 def test_keys_sorted_by_utf16_and_no_whitespace() -> None:
@@ -54,3 +61,10 @@ def test_fast_path_equals_the_reference_serializer(value: object) -> None:
                        st.integers(0, 9), min_size=2))
 def test_keys_outside_ascii_sort_by_utf16_code_units(value: dict[str, int]) -> None:
     assert canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_text_hash_is_of_the_utf8_bytes_as_given() -> None:
+    # the ledger's definition of reason_sha256: no JSON quotes, no trimming
+    assert text_sha256("资料不全") == hashlib.sha256("资料不全".encode()).hexdigest()
+    assert text_sha256("x") != canonical_sha256("x")
+    assert text_sha256(" x") != text_sha256("x")

@@ -5,7 +5,6 @@ within the caller's transaction.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,6 +34,7 @@ from services.catalog.files.tables import DatasetFile
 from services.catalog.search import repository as search_repository
 from services.catalog.search.text import SearchDocument
 from services.shared.auth import Principal
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
@@ -354,7 +354,7 @@ def _decide(dataset: Dataset, action: Action, actor: Principal) -> model.Transit
 def _reason_hash(reason: str) -> dict[str, str]:
     if not reason:
         return {}
-    return {"reason_sha256": hashlib.sha256(reason.encode()).hexdigest()}
+    return {"reason_sha256": text_sha256(reason)}
 
 
 def _changed(
