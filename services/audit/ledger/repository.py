@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,6 +32,9 @@ from services.shared.database import Database
 from services.shared.orm import utcnow
 
 STATE_ID = 1
+
+StoredEntry: TypeAlias = LedgerEntry
+"""An entry as :func:`entry` and :func:`entries` return it."""
 
 
 _STATE: Table = LedgerState.__table__  # type: ignore[assignment]
@@ -319,11 +322,19 @@ def iter_entries(session: Session, *, upto: int, page: int = 2000) -> Iterator[L
         session.expunge_all()
 
 
-def checkpoints(session: Session, *, upto: int | None = None) -> Sequence[CheckpointRow]:
-    """Every checkpoint in order of size (up to ``upto`` entries)."""
+def checkpoints(
+    session: Session, *, upto: int | None = None, after: int | None = None,
+    limit: int | None = None,
+) -> Sequence[CheckpointRow]:
+    """Checkpoints in order of size: those of more than ``after`` and at most ``upto``
+    entries, the first ``limit`` of them (every one by default)."""
     stmt = select(CheckpointRow).order_by(CheckpointRow.tree_size)
     if upto is not None:
         stmt = stmt.where(CheckpointRow.tree_size <= upto)
+    if after is not None:
+        stmt = stmt.where(CheckpointRow.tree_size > after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return session.scalars(stmt).all()
 
 
