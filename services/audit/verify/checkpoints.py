@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from services.audit.ledger.checkpoint import LOG_ID, Checkpoint
 from services.audit.ledger.merkle import EMPTY_ROOT, Frontier, ProofError, check_consistency
+from services.audit.verify.entries import moment
 from services.audit.verify.report import Failure, Stop
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -21,17 +22,6 @@ HEX128 = re.compile(r"[0-9a-f]{128}")
 
 LedgerKeys = dict[str, ed25519.Ed25519PublicKey]
 """The bundle's ledger keys: kid → public key."""
-
-
-def moment(value: object) -> datetime | None:
-    """An RFC 3339 time with a zone, or None if ``value`` is not one."""
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True)

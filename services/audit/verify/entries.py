@@ -49,6 +49,7 @@ __all__ = [
     "check_entry",
     "entry_facts",
     "load_source_keys",
+    "moment",
 ]
 
 # The whole line, anchored at both ends (``fullmatch``): kid, prev_hash, seq. Key ids are
@@ -171,14 +172,19 @@ def _is_canonical(body: dict[str, Any], line: bytes) -> bool:
         return False
 
 
-def _rfc3339(value: object) -> bool:
+def moment(value: object) -> datetime | None:
+    """An RFC 3339 time with a zone, or None if ``value`` is not one."""
     if not isinstance(value, str) or "T" not in value:
-        return False
+        return None
     try:
-        moment = datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
-        return False
-    return moment.tzinfo is not None
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _rfc3339(value: object) -> bool:
+    return moment(value) is not None
 
 
 def _shape(body: object) -> str | None:

@@ -58,7 +58,3 @@ class Stop(Exception):
         super().__init__(str(failure))
         self.failure = failure
 
-
-def malformed(detail: str) -> Stop:
-    """Stop on a bundle line that is not what it must be (no entry at fault)."""
-    return Stop(Failure(None, "malformed", detail))

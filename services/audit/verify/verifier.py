@@ -39,7 +39,6 @@ from services.audit.verify.checkpoints import (
     TrustedCheckpoint,
     check_extends,
     check_trusted_signature,
-    moment,
     parse_checkpoint,
     served,
 )
@@ -51,6 +50,7 @@ from services.audit.verify.entries import (
     Problem,
     check_entry,
     entry_facts,
+    moment,
 )
 from services.audit.verify.reading import BundleReader, Chunk, guarded, is_bundle, read_bundle
 from services.audit.verify.report import FAILURE_KINDS, Failure, Report, Stop
