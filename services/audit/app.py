@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from services.audit.api import include_routes
 from services.audit.config import AuditSettings
 from services.audit.ledger.ingest import SourceKeys
+from services.audit.ledger.publishing import CheckpointPublisher
+from services.audit.ledger.repository import SqlLogStorage
 from services.audit.ledger.sequencer import Sequencer
 from services.shared.app import freeze_startup_objects, install_common
 from services.shared.auth import TokenVerifier
@@ -33,8 +35,8 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     ledger_keys = KeyRing(settings.key_dir / "audit-ledger", "EdDSA")
     ledger_keys.ensure()
     sequencer = Sequencer(
-        db,
-        ledger_keys,
+        SqlLogStorage(db),
+        CheckpointPublisher(ledger_keys),
         checkpoint_every=settings.checkpoint_every,
         checkpoint_interval=settings.checkpoint_interval_seconds,
         max_batch=settings.max_batch,

@@ -1,8 +1,11 @@
-"""The audit service's declarative base; every table module registers on it."""
+"""The audit service's declarative base; every table module registers on it.
+
+It imports nothing of the service, so table modules import it without a circle; the
+full metadata, every table module loaded, is :mod:`services.audit.metadata`.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from services.shared.orm import service_metadata
@@ -12,10 +15,3 @@ class Base(DeclarativeBase):
     """Base of every audit table."""
 
     metadata = service_metadata()
-
-
-def load_metadata() -> MetaData:
-    """The audit service's full metadata, with every table module imported."""
-    from services.audit.ledger import tables as _ledger  # noqa: F401
-
-    return Base.metadata

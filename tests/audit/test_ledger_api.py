@@ -256,6 +256,9 @@ class TestReadAndProve:
             emitter.append(emitter.entry(i))
         sizes = [c["tree_size"] for c in stack.audit.get("/v1/checkpoints").json()]
         assert sizes == [4, 8]
+        page = stack.audit.get("/v1/checkpoints?after_size=3&limit=1").json()
+        assert [c["tree_size"] for c in page] == [4]
+        assert stack.audit.get("/v1/checkpoints?after_size=8").json() == []
 
     def test_export_streams_every_entry_and_checkpoint(
         self, stack: Stack, emitter: Emitter

@@ -29,7 +29,8 @@ from services.audit.ledger.merkle import (
     root_from_frontier,
 )
 from services.audit.verify import Failure, Report, TrustedCheckpoint, verify_bundle
-from services.audit.verify import verifier as verifier_module
+from services.audit.verify import reading as reading_module
+from services.audit.verify import workers as workers_module
 from services.shared.canonical import canonical_json
 from services.shared.events import EventRecord, rfc3339
 from services.shared.keyring import SigningKey, generate_key
@@ -232,7 +233,7 @@ def test_frontier_matches_merkle_at_every_size(tmp_path: Path) -> None:
 
 def test_parallel_workers(tmp_path: Path, ledger: Ledger,
                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verifier_module, "CHUNK_ENTRIES", 3)
+    monkeypatch.setattr(reading_module, "CHUNK_ENTRIES", 3)
     big = Ledger(keys=ledger.keys, n=40, every=7)
     assert verify(tmp_path, big.lines(), workers=2).ok
     # A bad signature in a later chunk, and a swap across a chunk boundary.
@@ -251,15 +252,15 @@ def test_parallel_workers(tmp_path: Path, ledger: Ledger,
 def test_parallel_workers_spawned_beside_threads(tmp_path: Path, ledger: Ledger,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # With other threads running (a server, a test client) workers are spawned, not forked.
-    monkeypatch.setattr(verifier_module, "CHUNK_ENTRIES", 4)
+    monkeypatch.setattr(reading_module, "CHUNK_ENTRIES", 4)
     methods: list[str | None] = []
-    real = verifier_module.multiprocessing.get_context
+    real = workers_module.multiprocessing.get_context
 
     def get_context(method: str | None = None) -> Any:
         methods.append(method)
         return real(method)
 
-    monkeypatch.setattr(verifier_module.multiprocessing, "get_context", get_context)
+    monkeypatch.setattr(workers_module.multiprocessing, "get_context", get_context)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -566,13 +567,13 @@ def test_canonical_shortcut_agrees_with_the_whole_line_check(tmp_path: Path, led
         first = json.dumps(next(iter(payload)), ensure_ascii=False).encode()
         variants.append(good.replace(first, first.upper() if first.isascii() else first + b" "))
     for line in variants:
-        whole = checks._inspect_parsed(line, keys, signatures=True)
-        short = checks._inspect_canonical(line, keys)
+        whole = checks._check_parsed(line, keys, signatures=True)
+        short = checks._check_canonical(line, keys)
         if whole.problem is None:
             assert short == whole, line
         else:
             assert short is None, line
-    assert checks.inspect(good, keys, signatures=True).problem is None
+    assert checks.check_entry(good, keys, signatures=True).problem is None
     lines = ledger.lines([good], [])
     assert verify(tmp_path, lines).ok and verify(tmp_path, lines, fast=True).ok
 

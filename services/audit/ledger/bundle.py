@@ -85,24 +85,9 @@ def parse_object(raw: bytes, where: str) -> dict[str, Any]:
     return line
 
 
-def read_lines(path: str) -> Iterator[Line]:
-    """The bundle's lines in order (entries as raw bytes), from a JSON Lines or tar file.
-
-    From a tar, checkpoints are put back after the entries they cover.
-    """
-    if tarfile.is_tarfile(path):
-        yield from _read_tar(path)
-        return
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            raw = raw.rstrip(b"\n")
-            if raw.startswith(ENTRY_PREFIX):
-                yield raw
-            elif raw.strip():
-                yield parse_object(raw, f"line {number}")
-
-
-def _read_tar(path: str) -> Iterator[Line]:
+def read_tar(path: str) -> Iterator[Line]:
+    """The lines of a bundle in tar form, in bundle order (entries as raw bytes):
+    checkpoints are put back after the entries they cover."""
     with tarfile.open(path) as tar:
 
         def member(name: str) -> IO[bytes]:

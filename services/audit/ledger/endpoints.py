@@ -36,7 +36,6 @@ from services.audit.ledger.schemas import (
     SourceKeyIn,
 )
 from services.audit.ledger.sequencer import Sequencer
-from services.audit.ledger.tables import LedgerEntry
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Regulator, ServicePrincipal
 from services.shared.database import Database
@@ -46,7 +45,7 @@ from services.shared.problems import Forbidden, InvalidInput, NotFound
 router = APIRouter(tags=["ledger"])
 
 
-def _entry_out(e: LedgerEntry) -> EntryOut:
+def _entry_out(e: repository.StoredEntry) -> EntryOut:
     return EntryOut(
         seq=e.seq, event_id=e.event_id, type=e.type, source=e.source, actor=e.actor,
         subject=e.subject, occurred_at=json.loads(e.record)["occurred_at"],
@@ -158,7 +157,7 @@ def list_checkpoints(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CheckpointOut]:
     """Checkpoints in order of tree size, after ``after_size``."""
-    rows = [r for r in repository.checkpoints(session) if r.tree_size > after_size][:limit]
+    rows = repository.checkpoints(session, after=after_size, limit=limit)
     return [_checkpoint_out(checkpoint_line(r)) for r in rows]
 
 

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from sqlalchemy.orm import Session
 
 from services.audit.ledger import repository
-from services.audit.ledger.sequencer import Candidate
+from services.audit.ledger.integration import Candidate
 from services.audit.ledger.tables import SourceKey
 from services.shared.auth import Principal
 from services.shared.canonical import NotCanonicalisable

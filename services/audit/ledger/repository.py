@@ -1,18 +1,26 @@
-"""SQL for the ledger: the sequencer's state row, entries, Merkle nodes, checkpoints."""
+"""SQL for the ledger: the sequencer's state row, entries, Merkle nodes, checkpoints.
+
+:class:`SqlLogStorage` is the :class:`~services.audit.ledger.storage.LogStorage` the
+sequencer writes through.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from contextlib import contextmanager
+from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from services.audit.ledger.checkpoint import Checkpoint
 from services.audit.ledger.entry import GENESIS_HASH
-from services.audit.ledger.merkle import Frontier, Node, NodeId
+from services.audit.ledger.integration import ENTRY_COLUMNS, EntryRow, PriorEntry
+from services.audit.ledger.merkle import Frontier, Node, NodeId, NodeReader
+from services.audit.ledger.storage import LogState, SignedCheckpoint
 from services.audit.ledger.tables import (
     CheckpointRow,
     LedgerEntry,
@@ -20,8 +28,13 @@ from services.audit.ledger.tables import (
     MerkleNode,
     SourceKey,
 )
+from services.shared.database import Database
+from services.shared.orm import utcnow
 
 STATE_ID = 1
+
+StoredEntry: TypeAlias = LedgerEntry
+"""An entry as :func:`entry` and :func:`entries` return it."""
 
 
 _STATE: Table = LedgerState.__table__  # type: ignore[assignment]
@@ -29,9 +42,9 @@ _ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
 _NODES: Table = MerkleNode.__table__  # type: ignore[assignment]
 
 
-def lock_state(session: Session) -> Any:
-    """The sequencer's state row (tree_size, head_hash, frontier, checkpoint_size),
-    locked until the transaction ends; created if absent."""
+def _locked_state_row(session: Session) -> Any:
+    """The state row (tree_size, head_hash, frontier, checkpoint_size), locked until the
+    transaction ends; created if absent."""
     conn = session.connection()
     query = (
         select(_STATE.c.tree_size, _STATE.c.head_hash, _STATE.c.frontier,
@@ -50,6 +63,11 @@ def lock_state(session: Session) -> Any:
     return conn.execute(query).one()
 
 
+def lock_state(session: Session) -> LogState:
+    """The sequencer's state, locked until the transaction ends; created if absent."""
+    return _log_state(_locked_state_row(session))
+
+
 def read_state(session: Session) -> LedgerState | None:
     """The sequencer's state without locking it."""
     return session.get(LedgerState, STATE_ID)
@@ -60,24 +78,27 @@ def frontier_of(state: Any) -> Frontier:
     return Frontier(state.tree_size, tuple(bytes.fromhex(h) for h in json.loads(state.frontier)))
 
 
-def save_state(
-    session: Session, *, tree_size: int, head_hash: str, frontier: Frontier, checkpoint_size: int
-) -> None:
+def _log_state(row: Any) -> LogState:
+    """A state row (tree_size, head_hash, frontier, checkpoint_size) as a LogState."""
+    return LogState(frontier_of(row), row.head_hash, row.checkpoint_size)
+
+
+def _frontier_json(frontier: Frontier) -> str:
+    return json.dumps([h.hex() for h in frontier.hashes])
+
+
+def save_state(session: Session, state: LogState) -> None:
     """Store the state after an append (the row is already locked)."""
     session.connection().execute(
-        update(LedgerState.__table__)  # type: ignore[arg-type]
-        .where(LedgerState.__table__.c.id == STATE_ID)
-        .values(
-            tree_size=tree_size,
-            head_hash=head_hash,
-            frontier=json.dumps([h.hex() for h in frontier.hashes]),
-            checkpoint_size=checkpoint_size,
+        update(_STATE).where(_STATE.c.id == STATE_ID).values(
+            tree_size=state.tree_size, head_hash=state.head_hash,
+            frontier=_frontier_json(state.frontier), checkpoint_size=state.checkpoint_size,
         )
     )
 
 
-def existing_entries(session: Session, event_ids: Sequence[str]) -> dict[str, Any]:
-    """Entries already in the log for these event ids (seq, record, entry_hash)."""
+def existing_entries(session: Session, event_ids: Sequence[str]) -> dict[str, PriorEntry]:
+    """Entries already in the log for these event ids (record, seq, entry_hash)."""
     if not event_ids:
         return {}
     rows = session.connection().execute(
@@ -85,15 +106,8 @@ def existing_entries(session: Session, event_ids: Sequence[str]) -> dict[str, An
             _ENTRIES.c.event_id, _ENTRIES.c.seq, _ENTRIES.c.record, _ENTRIES.c.entry_hash
         ).where(_ENTRIES.c.event_id.in_(event_ids))
     ).all()
-    return {r.event_id: r for r in rows}
+    return {r.event_id: PriorEntry(r.record, r.seq, r.entry_hash) for r in rows}
 
-
-ENTRY_COLUMNS = ("seq", "event_id", "type", "source", "actor", "subject", "occurred_at",
-                 "recorded_at", "record", "kid", "signature", "prev_hash", "entry_hash",
-                 "leaf_hash")
-"""The order of the values in an entry row tuple (see :func:`finish_append`)."""
-
-EntryRow = tuple[Any, ...]
 
 _PG_LOCK = ("SELECT tree_size, head_hash, frontier, checkpoint_size FROM ledger_state "
             "WHERE id = %s FOR UPDATE")
@@ -110,9 +124,7 @@ _PG_SAVE_STATE = ("UPDATE ledger_state SET tree_size = %s, head_hash = %s, front
                   "checkpoint_size = %s WHERE id = %s")
 
 
-class AppendState(NamedTuple):
-    """What the sequencer reads, under the state-row lock, before it appends."""
-
+class _PgState(NamedTuple):
     tree_size: int
     head_hash: str
     frontier: str
@@ -129,7 +141,7 @@ def _driver(session: Session) -> Any:
 
 def begin_append(
     session: Session, event_ids: Sequence[str]
-) -> tuple[AppendState, dict[str, Any]]:
+) -> tuple[LogState, dict[str, PriorEntry]]:
     """Lock the state row, then read the entries the log already has for ``event_ids``.
 
     On PostgreSQL both statements travel in one pipeline (one round trip). The second
@@ -148,27 +160,17 @@ def begin_append(
         row = locked.fetchone()
         if row is not None:
             rows = found.fetchall() if found is not None else []
-            return AppendState(*row), {r[0]: _Existing(*r) for r in rows}
-    state = lock_state(session)
-    return AppendState(*state), existing_entries(session, event_ids)
-
-
-class _Existing(NamedTuple):
-    event_id: str
-    seq: int
-    record: str
-    entry_hash: str
+            return (_log_state(_PgState(*row)),
+                    {r[0]: PriorEntry(r[2], r[1], r[3]) for r in rows})
+    return lock_state(session), existing_entries(session, event_ids)
 
 
 def finish_append(
     session: Session,
-    entries: list[EntryRow],
-    nodes: list[Node],
+    entries: Sequence[EntryRow],
+    nodes: Sequence[Node],
+    state: LogState,
     *,
-    tree_size: int,
-    head_hash: str,
-    frontier: Frontier,
-    checkpoint_size: int,
     commit: bool = False,
 ) -> None:
     """Insert the sealed entries and new Merkle nodes and store the new state (the row is
@@ -176,41 +178,54 @@ def finish_append(
     COPY; with ``commit`` the transaction's COMMIT joins that pipeline, so the state-row
     lock is released one round trip sooner (the session's own commit then has nothing
     left to do). On SQLite ``commit`` is left to the session."""
-    frontier_json = json.dumps([h.hex() for h in frontier.hashes])
+    frontier_json = _frontier_json(state.frontier)
     pg = _driver(session)
     if pg is not None:
+        entry_rows = [e.values() for e in entries]
         node_rows = [(n.level, n.index, n.hash) for n in nodes]
         with pg.cursor() as cur:
-            if len(entries) >= COPY_MIN_ROWS:
+            if len(entry_rows) >= COPY_MIN_ROWS:
                 # Many rows: COPY (rows formatted in C) beats an INSERT per row.
                 with cur.copy(_PG_COPY_ENTRIES) as copy:
-                    for row in entries:
+                    for row in entry_rows:
                         copy.write_row(row)
                 with cur.copy(_PG_COPY_NODES) as copy:
                     for node_row in node_rows:
                         copy.write_row(node_row)
-                entries, node_rows = [], []
+                entry_rows, node_rows = [], []
             with pg.pipeline():
-                if entries:
-                    cur.executemany(_PG_INSERT_ENTRY, entries)
+                if entry_rows:
+                    cur.executemany(_PG_INSERT_ENTRY, entry_rows)
                 if node_rows:
                     cur.executemany(_PG_INSERT_NODE, node_rows)
-                cur.execute(_PG_SAVE_STATE,
-                            (tree_size, head_hash, frontier_json, checkpoint_size, STATE_ID))
+                cur.execute(_PG_SAVE_STATE, (state.tree_size, state.head_hash, frontier_json,
+                                             state.checkpoint_size, STATE_ID))
                 if commit:
                     pg.commit()
         return
     conn = session.connection()
     if entries:
-        conn.execute(insert(_ENTRIES), [dict(zip(ENTRY_COLUMNS, e, strict=True))
+        conn.execute(insert(_ENTRIES), [dict(zip(ENTRY_COLUMNS, e.values(), strict=True))
                                         for e in entries])
     if nodes:
         conn.execute(insert(_NODES),
                      [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes])
-    conn.execute(
-        update(_STATE).where(_STATE.c.id == STATE_ID).values(
-            tree_size=tree_size, head_hash=head_hash, frontier=frontier_json,
-            checkpoint_size=checkpoint_size,
+    save_state(session, state)
+
+
+def add_checkpoint(session: Session, signed: SignedCheckpoint) -> None:
+    """Store a newly signed checkpoint."""
+    checkpoint = signed.checkpoint
+    session.execute(
+        insert(CheckpointRow).values(
+            tree_size=checkpoint.tree_size,
+            root_hash=checkpoint.root_hash,
+            timestamp=checkpoint.timestamp,
+            kid=signed.kid,
+            signature=signed.signature,
+            previous_size=signed.previous_size,
+            consistency_path=json.dumps([h.hex() for h in signed.consistency_path]),
+            created_at=utcnow(),
         )
     )
 
@@ -307,11 +322,19 @@ def iter_entries(session: Session, *, upto: int, page: int = 2000) -> Iterator[L
         session.expunge_all()
 
 
-def checkpoints(session: Session, *, upto: int | None = None) -> Sequence[CheckpointRow]:
-    """Every checkpoint in order of size (up to ``upto`` entries)."""
+def checkpoints(
+    session: Session, *, upto: int | None = None, after: int | None = None,
+    limit: int | None = None,
+) -> Sequence[CheckpointRow]:
+    """Checkpoints in order of size: those of more than ``after`` and at most ``upto``
+    entries, the first ``limit`` of them (every one by default)."""
     stmt = select(CheckpointRow).order_by(CheckpointRow.tree_size)
     if upto is not None:
         stmt = stmt.where(CheckpointRow.tree_size <= upto)
+    if after is not None:
+        stmt = stmt.where(CheckpointRow.tree_size > after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return session.scalars(stmt).all()
 
 
@@ -323,3 +346,56 @@ def source_keys(session: Session) -> Sequence[SourceKey]:
 def source_key(session: Session, kid: str) -> SourceKey | None:
     """The source key with this id."""
     return session.get(SourceKey, kid)
+
+
+class SqlLogTransaction:
+    """One sequencer transaction on a session (a :class:`LogTransaction`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def begin_append(self, event_ids: Sequence[str]) -> tuple[LogState, dict[str, PriorEntry]]:
+        """See :func:`begin_append`."""
+        return begin_append(self.session, event_ids)
+
+    def lock_state(self) -> LogState:
+        """See :func:`lock_state`."""
+        return lock_state(self.session)
+
+    def finish_append(self, entries: Sequence[EntryRow], nodes: Sequence[Node],
+                      state: LogState, *, commit: bool = False) -> None:
+        """See :func:`finish_append`."""
+        finish_append(self.session, entries, nodes, state, commit=commit)
+
+    def save_state(self, state: LogState) -> None:
+        """See :func:`save_state`."""
+        save_state(self.session, state)
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The newest checkpoint's tree head."""
+        row = latest_checkpoint(self.session)
+        if row is None:
+            return None
+        return Checkpoint(tree_size=row.tree_size, root_hash=row.root_hash,
+                          timestamp=row.timestamp)
+
+    def nodes(self) -> NodeReader:
+        """The stored Merkle nodes, read through this transaction."""
+        return SessionNodeReader(self.session)
+
+    def add_checkpoint(self, signed: SignedCheckpoint) -> None:
+        """See :func:`add_checkpoint`."""
+        add_checkpoint(self.session, signed)
+
+
+class SqlLogStorage:
+    """The ledger in a SQL database (a :class:`LogStorage`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlLogTransaction]:
+        """A transaction of ``db``'s: committed when the block ends, else rolled back."""
+        with self.db.transaction() as session:
+            yield SqlLogTransaction(session)

@@ -3,12 +3,13 @@
 Requests hand verified entries to :meth:`Sequencer.append` (a thread that waits) or
 :meth:`Sequencer.append_async` (a coroutine that awaits, so the event loop needs no
 worker thread per request). One thread per process takes everything queued at that
-moment and integrates it in a single transaction (group commit): it locks the state
-row, drops entries the log already has (same event id and content; other content is a
-conflict), seals the rest onto the hash chain, stores the new Merkle nodes from the
-tree's right edge, signs a checkpoint when one is due, and commits before any waiting
-request is answered. The state-row lock makes appends from several audit processes
-form one dense chain.
+moment and integrates it in a single transaction (group commit): it locks the log's
+state through :mod:`~services.audit.ledger.storage`, lets
+:mod:`~services.audit.ledger.integration` drop duplicates and seal the rest onto the hash
+chain and the tree's right edge, writes the rows, has
+:mod:`~services.audit.ledger.publishing` sign a checkpoint when one is due, and commits
+before any waiting request is answered. The state lock makes appends from several audit
+processes form one dense chain.
 """
 
 from __future__ import annotations
@@ -22,48 +23,20 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
-from services.audit.ledger import repository
-from services.audit.ledger.checkpoint import Checkpoint
-from services.audit.ledger.entry import seal_text
-from services.audit.ledger.merkle import (
-    Frontier,
-    Node,
-    check_consistency,
-    consistency_proof,
-    root_from_frontier,
+from services.audit.ledger.integration import (
+    AppendResult,
+    Candidate,
+    EventConflict,
+    integrate,
 )
-from services.audit.ledger.tables import CheckpointRow
-from services.shared.database import Database
-from services.shared.events import EventRecord, rfc3339
-from services.shared.keyring import KeyRing
+from services.audit.ledger.publishing import CheckpointPublisher, checkpoint_due
+from services.audit.ledger.storage import LogState, LogStorage, LogTransaction
+from services.shared.events import rfc3339
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, ServiceUnavailable
 
 log = logging.getLogger(__name__)
-
-
-class Candidate(NamedTuple):
-    """A verified entry waiting for its sequence number."""
-
-    record: EventRecord
-    record_text: str
-    kid: str
-    signature: str
-    occurred_at: datetime
-
-
-class AppendResult(NamedTuple):
-    """Where an event is in the log, and whether this request put it there."""
-
-    event_id: str
-    seq: int
-    entry_hash: str
-    created: bool
 
 
 Outcome = list[AppendResult] | BaseException
@@ -111,26 +84,20 @@ def _deliver(batch: list[_Submission], outcomes: list[Outcome]) -> None:
             log.warning("an event loop closed before its appends were answered")
 
 
-class _EventConflict(Exception):
-    def __init__(self, event_id: str) -> None:
-        super().__init__(event_id)
-        self.event_id = event_id
-
-
 class Sequencer:
     """Integrates entries into the log in batches, one transaction per batch."""
 
     def __init__(
         self,
-        db: Database,
-        ledger_keys: KeyRing,
+        storage: LogStorage,
+        publisher: CheckpointPublisher,
         *,
         checkpoint_every: int = 1000,
         checkpoint_interval: float = 10.0,
         max_batch: int = 5000,
     ) -> None:
-        self.db = db
-        self.ledger_keys = ledger_keys
+        self.storage = storage
+        self.publisher = publisher
         self.checkpoint_every = checkpoint_every
         self.checkpoint_interval = checkpoint_interval
         self.max_batch = max_batch
@@ -145,7 +112,7 @@ class Sequencer:
         # default 5 ms switch interval that wait, not the database, bounded throughput.
         sys.setswitchinterval(0.0005)
         if self._thread is None:
-            self.ledger_keys.ensure()
+            self.publisher.prepare()
             self._thread = threading.Thread(target=self._run, name="sequencer", daemon=True)
             self._thread.start()
 
@@ -171,7 +138,7 @@ class Sequencer:
         try:
             async with asyncio.timeout(timeout):
                 return await waiter
-        except _EventConflict as exc:
+        except EventConflict as exc:
             raise _conflict(exc) from exc
         except TimeoutError as exc:
             raise ServiceUnavailable("the ledger did not answer in time") from exc
@@ -191,7 +158,7 @@ class Sequencer:
         self._queue.put(submission)
         try:
             return future.result(timeout)
-        except _EventConflict as exc:
+        except EventConflict as exc:
             raise _conflict(exc) from exc
         except TimeoutError as exc:
             raise ServiceUnavailable("the ledger did not answer in time") from exc
@@ -227,8 +194,8 @@ class Sequencer:
         outcomes: list[Outcome] = []
         started = time.perf_counter()
         try:
-            with self.db.transaction() as session:
-                outcomes = self._integrate_in(session, batch)
+            with self.storage.transaction() as tx:
+                outcomes = self._integrate_in(tx, batch)
             log.debug("integrated %d submissions in %.1f ms", len(batch),
                       (time.perf_counter() - started) * 1000,
                       extra={"submissions": len(batch),
@@ -242,74 +209,28 @@ class Sequencer:
             return
         _deliver(batch, outcomes)
 
-    def _integrate_in(self, session: Session, batch: list[_Submission]) -> list[Outcome]:
-        state, existing = repository.begin_append(
-            session, [c.record.event_id for s in batch for c in s.candidates]
+    def _integrate_in(self, tx: LogTransaction, batch: list[_Submission]) -> list[Outcome]:
+        state, known = tx.begin_append(
+            [c.record.event_id for s in batch for c in s.candidates]
         )
-        frontier = repository.frontier_of(state)
-        head = state.head_hash
-        known: dict[str, tuple[str, int, str]] = {
-            e: (r.record, r.seq, r.entry_hash) for e, r in existing.items()
-        }
-        recorded_at = rfc3339(utcnow())
-        rows: list[repository.EntryRow] = []
-        nodes: list[Node] = []
-        outcomes: list[Outcome] = []
-        want_checkpoint = False
-        for submission in batch:
-            want_checkpoint = want_checkpoint or submission.checkpoint
-            results: list[AppendResult] = []
-            staged: list[repository.EntryRow] = []
-            leaves: list[bytes] = []
-            local: dict[str, tuple[str, int, str]] = {}
-            sub_head = head
-            try:
-                for c in submission.candidates:
-                    record = c.record
-                    event_id = record.event_id
-                    prior = local.get(event_id) or known.get(event_id)
-                    if prior is not None:
-                        if prior[0] != c.record_text:
-                            raise _EventConflict(event_id)
-                        results.append(AppendResult(event_id, prior[1], prior[2], False))
-                        continue
-                    seq = frontier.size + len(leaves)
-                    _, entry_hash, leaf = seal_text(
-                        seq=seq, record_text=c.record_text, kid=c.kid, signature=c.signature,
-                        recorded_at=recorded_at, prev_hash=sub_head,
-                    )
-                    leaves.append(leaf)
-                    local[event_id] = (c.record_text, seq, entry_hash)
-                    # In repository.ENTRY_COLUMNS order.
-                    staged.append((
-                        seq, event_id, record.type, record.source, record.actor,
-                        record.subject, c.occurred_at, recorded_at, c.record_text, c.kid,
-                        c.signature, sub_head, entry_hash, leaf.hex(),
-                    ))
-                    sub_head = entry_hash
-                    results.append(AppendResult(event_id, seq, entry_hash, True))
-            except _EventConflict as conflict:
-                outcomes.append(conflict)
-                continue
-            appended = frontier.append(leaves)
-            frontier = appended.frontier
-            nodes.extend(appended.nodes)
-            rows.extend(staged)
-            known.update(local)
-            head = sub_head
-            outcomes.append(results)
-        grown = frontier.size - state.checkpoint_size
-        sign = grown > 0 and (want_checkpoint or grown >= self.checkpoint_every)
-        if rows or sign:
-            repository.finish_append(
-                session, rows, nodes, tree_size=frontier.size, head_hash=head,
-                frontier=frontier,
-                checkpoint_size=frontier.size if sign else state.checkpoint_size,
+        integrated = integrate(
+            [s.candidates for s in batch], frontier=state.frontier, head_hash=state.head_hash,
+            known=known, recorded_at=rfc3339(utcnow()),
+        )
+        frontier = integrated.frontier
+        sign = checkpoint_due(tree_size=frontier.size, checkpoint_size=state.checkpoint_size,
+                              every=self.checkpoint_every,
+                              asked=any(s.checkpoint for s in batch))
+        if integrated.entries or sign:
+            tx.finish_append(
+                integrated.entries, integrated.nodes,
+                LogState(frontier, integrated.head_hash,
+                         frontier.size if sign else state.checkpoint_size),
                 commit=not sign,
             )
         if sign:
-            self._sign_checkpoint(session, frontier, repository.latest_checkpoint(session))
-        return outcomes
+            self.publisher.publish(tx, frontier, tx.latest_checkpoint())
+        return list(integrated.outcomes)
 
     def _maybe_timed_checkpoint(self) -> None:
         now = time.monotonic()
@@ -317,61 +238,22 @@ class Sequencer:
             return
         self._last_checkpoint_check = now
         try:
-            with self.db.transaction() as session:
-                state = repository.lock_state(session)
+            with self.storage.transaction() as tx:
+                state = tx.lock_state()
                 if state.tree_size == state.checkpoint_size:
                     return
-                last = repository.latest_checkpoint(session)
+                last = tx.latest_checkpoint()
                 if last is not None:
                     age = utcnow() - datetime.fromisoformat(last.timestamp)
                     if age < timedelta(seconds=self.checkpoint_interval):
                         return
-                frontier = repository.frontier_of(state)
-                self._sign_checkpoint(session, frontier, last)
-                repository.save_state(session, tree_size=state.tree_size,
-                                      head_hash=state.head_hash, frontier=frontier,
-                                      checkpoint_size=state.tree_size)
+                self.publisher.publish(tx, state.frontier, last)
+                tx.save_state(LogState(state.frontier, state.head_hash, state.tree_size))
         except Exception:
             log.exception("timed checkpoint failed")
 
-    def _sign_checkpoint(
-        self, session: Session, frontier: Frontier, last: CheckpointRow | None
-    ) -> None:
-        root = root_from_frontier(frontier)
-        path: list[bytes] = []
-        if last is not None:
-            # Prove, before signing, that the new tree extends the last signed one.
-            path = consistency_proof(repository.SessionNodeReader(session), last.tree_size,
-                                     frontier.size)
-            check_consistency(last.tree_size, frontier.size, bytes.fromhex(last.root_hash),
-                              root, path)
-        moment = utcnow()
-        if last is not None:
-            moment = max(moment, datetime.fromisoformat(last.timestamp) + timedelta(microseconds=1))
-        checkpoint = Checkpoint(tree_size=frontier.size, root_hash=root.hex(),
-                                timestamp=rfc3339(moment))
-        key = self.ledger_keys.active()
-        session.execute(
-            insert(CheckpointRow).values(
-                tree_size=checkpoint.tree_size,
-                root_hash=checkpoint.root_hash,
-                timestamp=checkpoint.timestamp,
-                kid=key.kid,
-                signature=checkpoint.sign(key),
-                previous_size=last.tree_size if last else None,
-                consistency_path=_json_hex(path),
-                created_at=utcnow(),
-            )
-        )
 
-
-def _json_hex(path: list[bytes]) -> str:
-    import json
-
-    return json.dumps([h.hex() for h in path])
-
-
-def _conflict(exc: _EventConflict) -> Conflict:
+def _conflict(exc: EventConflict) -> Conflict:
     return Conflict(
         f"event {exc.event_id} is already in the ledger with other content",
         slug="event-conflict",

@@ -15,8 +15,9 @@ An entry line is the entry's canonical JSON, keys in the order ``kid``, ``prev_h
   record is parsed and re-canonicalised then; any other line, or any failure, takes the
   whole-line path, which says what is wrong.
 
-Chunks of lines are checked by :func:`check_chunk`; the chain inside a chunk is checked
-there too, so the verifying process only links chunks and folds the leaves into the tree.
+Chunks of lines are checked by :func:`check_chunk` (in this process or a worker, see
+:mod:`~services.audit.verify.workers`); the chain inside a chunk is checked there too, so
+the verifying process only links chunks and folds the leaves into the tree.
 """
 
 from __future__ import annotations
@@ -45,11 +46,10 @@ __all__ = [
     "Problem",
     "SourceKeys",
     "check_chunk",
+    "check_entry",
     "entry_facts",
-    "init_worker",
-    "inspect",
     "load_source_keys",
-    "worker_check_chunk",
+    "moment",
 ]
 
 # The whole line, anchored at both ends (``fullmatch``): kid, prev_hash, seq. Key ids are
@@ -172,14 +172,19 @@ def _is_canonical(body: dict[str, Any], line: bytes) -> bool:
         return False
 
 
-def _rfc3339(value: object) -> bool:
+def moment(value: object) -> datetime | None:
+    """An RFC 3339 time with a zone, or None if ``value`` is not one."""
     if not isinstance(value, str) or "T" not in value:
-        return False
+        return None
     try:
-        moment = datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
-        return False
-    return moment.tzinfo is not None
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _rfc3339(value: object) -> bool:
+    return moment(value) is not None
 
 
 def _shape(body: object) -> str | None:
@@ -238,7 +243,7 @@ def _record_bytes(line: bytes, body: dict[str, Any]) -> bytes:
     return canonical_json(body["record"])  # pragma: no cover - a canonical line has both
 
 
-def inspect(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspection:
+def check_entry(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspection:
     """Read an entry line's claims and find its first problem.
 
     With ``signatures`` the line is checked in full (shape, canonical form, key, source,
@@ -255,15 +260,15 @@ def inspect(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspec
                 return Inspection(facts, _unknown_key(kid))
             return Inspection(facts, None)
     elif keys is not None:
-        checked = _inspect_canonical(line, keys)
+        checked = _check_canonical(line, keys)
         if checked is not None:
             return checked
-    return _inspect_parsed(line, keys, signatures=signatures)
+    return _check_parsed(line, keys, signatures=signatures)
 
 
-def _inspect_canonical(line: bytes, keys: SourceKeys) -> Inspection | None:
+def _check_canonical(line: bytes, keys: SourceKeys) -> Inspection | None:
     """The full check of a line whose envelope is canonical, parsing only its record;
-    None when anything is off, for :func:`_inspect_parsed` to find and explain it."""
+    None when anything is off, for :func:`_check_parsed` to find and explain it."""
     match = _CANONICAL_RE.fullmatch(line)
     if match is None:
         return None
@@ -289,7 +294,7 @@ def _inspect_canonical(line: bytes, keys: SourceKeys) -> Inspection | None:
     return Inspection(facts, None)
 
 
-def _inspect_parsed(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspection:
+def _check_parsed(line: bytes, keys: SourceKeys | None, *, signatures: bool) -> Inspection:
     """The whole line parsed, checked and re-canonicalised: the explaining path."""
     try:
         body = _parse(line)
@@ -385,7 +390,7 @@ def check_chunk(
         for i, line in enumerate(lines):
             match = fullmatch(line)
             if match is None:
-                facts, problem = inspect(line, keys, signatures=False)
+                facts, problem = check_entry(line, keys, signatures=False)
                 if facts is None or problem is not None:
                     return ChunkResult(leaves, i)
                 seq, prev = facts.seq, facts.prev
@@ -402,7 +407,7 @@ def check_chunk(
             append(sha256(b"\x00" + line).digest())
         return ChunkResult(leaves, None)
     for i, line in enumerate(lines):
-        facts, problem = inspect(line, keys, signatures=True)
+        facts, problem = check_entry(line, keys, signatures=True)
         if facts is None or problem is not None:
             return ChunkResult(leaves, i)
         if i == 0:
@@ -412,19 +417,3 @@ def check_chunk(
         previous = sha256(line).digest()
         append(sha256(b"\x00" + line).digest())
     return ChunkResult(leaves, None)
-
-
-# --- worker processes ------------------------------------------------------------------------
-
-_worker_keys: dict[str, tuple[str, ed25519.Ed25519PublicKey]] = {}
-
-
-def init_worker(spec: KeySpec) -> None:
-    """Pool initializer: load the bundle's source keys once per worker."""
-    _worker_keys.clear()
-    _worker_keys.update(load_source_keys(spec))
-
-
-def worker_check_chunk(lines: list[bytes], signatures: bool) -> ChunkResult:
-    """:func:`check_chunk` in a worker process."""
-    return check_chunk(lines, _worker_keys, signatures=signatures)
