@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from services.exchange.demands.matching import DemandFacts, Match, OfferFacts, rank
 from services.exchange.demands.tables import Demand
+from services.exchange.market.pricing import Plan, quote
+from services.exchange.market.statuses import DemandStatus
 from services.exchange.offers import repository as offers
-from services.exchange.offers.pricing import Plan, quote
 from services.exchange.offers.service import price_terms
 from services.exchange.offers.tables import Offer
 from services.shared.auth import Principal
@@ -31,7 +32,8 @@ def post_demand(session: Session, outbox: Outbox, *, title: str, description: st
         raise Forbidden("demands are posted by member organisations", slug="members-only")
     demand = Demand(id=new_id("dmd"), buyer_org_id=actor.org, title=title,
                     description=description, themes=sorted(set(themes)), budget_fen=budget_fen,
-                    purpose_category=purpose_category, status="open", created_by=actor.subject,
+                    purpose_category=purpose_category, status=DemandStatus.OPEN.value,
+                    created_by=actor.subject,
                     created_at=utcnow())
     session.add(demand)
     outbox.record(session, type="demand.posted", actor=actor.subject, subject=demand.id,
@@ -47,7 +49,7 @@ def visible_demand(session: Session, demand_id: str, actor: Principal) -> Demand
     demand = session.get(Demand, demand_id)
     if demand is None or not (
         demand.buyer_org_id == actor.org or actor.has_role("regulator")
-        or (demand.status == "open" and actor.has_role("provider"))
+        or (demand.status == DemandStatus.OPEN and actor.has_role("provider"))
     ):
         raise NotFound(f"no demand {demand_id}")
     return demand
@@ -59,9 +61,9 @@ def close_demand(session: Session, outbox: Outbox, *, demand_id: str,
     demand = visible_demand(session, demand_id, actor)
     if demand.buyer_org_id != actor.org:
         raise Forbidden("only the demand's buyer closes it", slug="owner-only")
-    if demand.status != "open":
+    if demand.status != DemandStatus.OPEN:
         raise Conflict("the demand is already closed", slug="invalid-transition")
-    demand.status, demand.closed_at = "closed", utcnow()
+    demand.status, demand.closed_at = DemandStatus.CLOSED.value, utcnow()
     outbox.record(session, type="demand.closed", actor=actor.subject, subject=demand.id,
                   payload={"demand_id": demand.id, "buyer_org_id": demand.buyer_org_id})
     return demand
@@ -76,7 +78,7 @@ def list_demands(session: Session, actor: Principal, *, scope: str, limit: int,
         if not actor.has_role("provider", "regulator"):
             raise Forbidden("open demands are listed for providers and regulators",
                             slug="role-required")
-        stmt = stmt.where(Demand.status == "open")
+        stmt = stmt.where(Demand.status == DemandStatus.OPEN.value)
     else:
         if actor.org is None:
             raise Forbidden("demands are listed for members", slug="members-only")

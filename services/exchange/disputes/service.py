@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.disputes.tables import Dispute
+from services.exchange.market.statuses import DisputeStatus
 from services.exchange.orders.model import OrderAction, Party
 from services.exchange.orders.moves import load_order, move
 from services.exchange.orders.settlement import release_escrow
@@ -44,7 +45,8 @@ def open_dispute(session: Session, outbox: Outbox, trading: Trading, *, order_id
     now = utcnow()
     dispute = Dispute(id=new_id("dsp"), order_id=order.id, opened_by=actor.subject,
                       opened_by_org_id=str(actor.org), opened_by_role=party.value,
-                      reason=reason, evidence=evidence, status="open", created_at=now)
+                      reason=reason, evidence=evidence, status=DisputeStatus.OPEN.value,
+                      created_at=now)
     move(session, outbox, order, OrderAction.DISPUTE, party=party, actor=actor.subject,
          clock=trading.clock, now=now,
          payload={"dispute_id": dispute.id, "opened_by_org_id": actor.org,
@@ -64,11 +66,12 @@ def rule(session: Session, outbox: Outbox, trading: Trading, *, dispute_id: str,
     order, party = load_order(session, dispute.order_id, actor, for_update=True)
     if party is not Party.REGULATOR:
         raise Forbidden("disputes are ruled by regulators", slug="role-required")
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise Conflict("the dispute has already been ruled on", slug="invalid-transition")
     refund = _refund_amount(order, outcome, refund_fen)
     now = utcnow()
-    dispute.status, dispute.outcome, dispute.refund_fen = "ruled", outcome, refund
+    dispute.status, dispute.outcome, dispute.refund_fen = (DisputeStatus.RULED.value, outcome,
+                                                           refund)
     dispute.ruling_reason, dispute.ruled_by, dispute.ruled_at = reason, actor.subject, now
     release_escrow(session, outbox, trading, order, OUTCOME_ACTIONS[outcome], party=party,
                    actor=actor.subject, refund_fen=refund, now=now,

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.exchange.grants.tables import AccessGrant, GrantUsage
-from services.exchange.offers.pricing import MeterUnit
+from services.exchange.market.pricing import MeterUnit
+from services.exchange.market.statuses import GrantStatus
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
 from services.shared.ids import new_id
@@ -28,15 +28,6 @@ from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, InvalidInput, NotFound
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
-
-
-class GrantStatus(StrEnum):
-    """Whether a grant lets its holder in now."""
-
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    EXHAUSTED = "exhausted"
 
 
 def status_of(grant: AccessGrant, now: datetime) -> GrantStatus:

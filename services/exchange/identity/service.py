@@ -28,6 +28,7 @@ from services.exchange.identity.tables import (
     ServiceClient,
     User,
 )
+from services.exchange.market.statuses import OrganizationStatus
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
@@ -84,7 +85,7 @@ def register_organization(
         id=new_id("org"),
         name=name.strip(),
         credit_code=code,
-        status="active" if by_operator else "pending",
+        status=(OrganizationStatus.ACTIVE if by_operator else OrganizationStatus.PENDING).value,
         created_at=now,
         decided_at=now if by_operator else None,
         decided_by=actor.subject if by_operator and actor else None,
@@ -122,14 +123,14 @@ def decide_membership(
     org = repository.organization(session, org_id, for_update=True)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
-    if org.status != "pending":
+    if org.status != OrganizationStatus.PENDING:
         raise Conflict(
             f"organisation is {org.status}; only pending organisations can be decided",
             slug="invalid-transition",
         )
     if not approve and not reason.strip():
         raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
-    org.status = "active" if approve else "rejected"
+    org.status = (OrganizationStatus.ACTIVE if approve else OrganizationStatus.REJECTED).value
     org.decided_at = utcnow()
     org.decided_by = actor.subject
     org.decision_reason = reason.strip() or None
@@ -156,7 +157,7 @@ def _active_org(session: Session, org_id: str) -> Organization:
     org = repository.organization(session, org_id)
     if org is None:
         raise Unauthorized("invalid credentials", slug="invalid-grant", error="invalid_grant")
-    if org.status != "active":
+    if org.status != OrganizationStatus.ACTIVE:
         raise Forbidden(
             f"organisation is {org.status}; tokens are issued only once it is approved",
             slug="organization-not-active",
@@ -263,7 +264,7 @@ def ensure_operator(
             id=new_id("org"),
             name=org_name,
             credit_code=normalise_credit_code(credit_code),
-            status="active",
+            status=OrganizationStatus.ACTIVE.value,
             created_at=now,
             decided_at=now,
             decided_by="bootstrap",

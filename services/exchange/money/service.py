@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository as identity
+from services.exchange.market.statuses import OrganizationStatus
 from services.exchange.money import model, repository
 from services.exchange.money.model import Account, JournalEntry
 from services.exchange.money.tables import JournalEntryRow
@@ -91,7 +92,7 @@ def record_deposit(session: Session, outbox: Outbox, *, org_id: str, amount_fen:
                    reference: str | None, actor: Principal) -> tuple[str, Balances]:
     """Credit an external bank deposit to a member (operators record them)."""
     org = identity.organization(session, org_id)
-    if org is None or org.status != "active":
+    if org is None or org.status != OrganizationStatus.ACTIVE:
         raise NotFound(f"no active organisation {org_id}")
     entry = model.deposit(org_id, amount_fen)
     entry_id = new_entry_id()

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from services.exchange.market.pricing import Plan
+from services.exchange.market.statuses import OfferStatus
 from services.exchange.offers import repository, service
-from services.exchange.offers.pricing import Plan
 from services.exchange.offers.schemas import OfferCreate, OfferOut, OfferPage
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, Provider
@@ -40,7 +41,8 @@ def list_offers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OfferPage:
     """Active offers, newest first; pass ``next_cursor`` back as ``cursor``."""
-    statuses = ["active", "withdrawn"] if include_withdrawn else ["active"]
+    shown = list(OfferStatus) if include_withdrawn else [OfferStatus.ACTIVE]
+    statuses = [s.value for s in shown]
     items = repository.search(session, q=q, theme=theme, plan=plan.value if plan else None,
                               provider=provider, asset_id=asset_id, max_price_fen=max_price_fen,
                               statuses=statuses, after=cursor, limit=limit)

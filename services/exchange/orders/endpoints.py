@@ -7,14 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, status
 
 from services.exchange.idempotency.service import Answer, run_once
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders import service, settlement
-from services.exchange.orders.model import (
-    TRANSITIONS,
-    OrderAction,
-    OrderState,
-    Party,
-    allowed_actions,
-)
+from services.exchange.orders.model import TRANSITIONS, OrderAction, Party, allowed_actions
 from services.exchange.orders.moves import party_of
 from services.exchange.orders.schemas import (
     ComplianceDecision,

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders.model import (
     TERMINAL_STATES,
     OrderAction,
     OrderClock,
     OrderFacts,
-    OrderState,
     Party,
     decide,
     expiry_deadline,

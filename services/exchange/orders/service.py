@@ -16,17 +16,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.assets import repository as assets
-from services.exchange.offers import repository as offers
-from services.exchange.offers.policy import agreement_policy, purpose_permitted
-from services.exchange.offers.pricing import (
+from services.exchange.market.classification import needs_regulator_approval
+from services.exchange.market.eligibility import check_may_order
+from services.exchange.market.pricing import MeterUnit, quote
+from services.exchange.market.public_pricing import (
     PUBLIC_INTEREST,
-    MeterUnit,
     PurposeCategory,
-    applicable_cap,
-    capped_price,
+    check_order_within_cap,
     free_use_applies,
-    quote,
 )
+from services.exchange.market.statuses import OrderState
+from services.exchange.market.usage_policy import agreement_policy
+from services.exchange.offers import repository as offers
 from services.exchange.offers.service import price_terms, usage_terms
 from services.exchange.orders import repository
 from services.exchange.orders.contract import acceptance_document, contract_document
@@ -54,26 +55,16 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
     offer = offers.offer(session, offer_id)
     if offer is None:
         raise InvalidInput(f"no offer {offer_id}", slug="unknown-offer")
-    if offer.status != "active":
-        raise Conflict("the offer has been withdrawn", slug="offer-withdrawn")
-    if offer.provider_org_id == actor.org:
-        raise InvalidInput("an organisation cannot buy its own offer", slug="own-offer")
     usage = usage_terms(offer)
-    if not purpose_permitted(usage, purpose_category.value):
-        raise InvalidInput(f"the offer's policy does not permit the purpose "
-                           f"{purpose_category.value!r}", slug="purpose-not-permitted",
-                           permitted=list(usage.purposes))
     asset = assets.asset(session, offer.asset_id)
-    if asset is None or asset.status != "registered":
-        raise Conflict("the offer's asset is no longer registered", slug="asset-not-registered")
+    check_may_order(offer_status=offer.status, provider_org=offer.provider_org_id,
+                    buyer_org=actor.org, usage=usage, purpose=purpose_category.value,
+                    asset_status=asset.status if asset else None)
+    assert asset is not None
     terms = price_terms(offer)
     now = utcnow()
     if offer.public_data:
-        cap = applicable_cap(asset.themes, terms.plan,
-                             public_pricing.caps(session, asset.themes))
-        if cap is not None and capped_price(terms) > cap[1]:
-            raise Conflict(f"the offer's price is above the regulator's current cap of "
-                           f"{cap[1]} fen for theme {cap[0]!r}", slug="offer-above-cap")
+        check_order_within_cap(terms, asset.themes, public_pricing.caps(session, asset.themes))
     free = offer.public_data and purpose_category in PUBLIC_INTEREST and free_use_applies(
         public_data=True, category=purpose_category,
         approved=public_pricing.approved_categories(session, actor.org, now))
@@ -96,11 +87,12 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
     contract_sha256 = canonical_sha256(document)
     order = Order(
         id=order_id, offer_id=offer.id, asset_id=asset.id, buyer_org_id=buyer.id,
-        provider_org_id=provider.id, status="requested", purpose=purpose,
+        provider_org_id=provider.id, status=OrderState.REQUESTED.value, purpose=purpose,
         purpose_category=purpose_category.value, plan=offer.plan, quantity=quantity,
         term_days=offer.term_days, amount_fen=priced.amount_fen,
         list_amount_fen=priced.list_amount_fen, free_use=priced.free_use,
-        needs_regulator_approval=offer.grade == "important", contract_sha256=contract_sha256,
+        needs_regulator_approval=needs_regulator_approval(offer.grade),
+        contract_sha256=contract_sha256,
         created_by=actor.subject, created_at=now, updated_at=now,
         due_at=now + trading.clock.request_expiry,
     )
@@ -131,8 +123,8 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
                               "buyer_acceptance_sha256": canonical_sha256(acceptance),
                               "needs_regulator_approval": order.needs_regulator_approval})
     session.add(OrderMove(order_id=order_id, action="request", from_status="none",
-                          to_status="requested", actor=actor.subject, event_id=event.event_id,
-                          at=now))
+                          to_status=OrderState.REQUESTED.value, actor=actor.subject,
+                          event_id=event.event_id, at=now))
     return order
 
 
@@ -191,7 +183,7 @@ def decide_compliance(session: Session, outbox: Outbox, trading: Trading, *, ord
         move(session, outbox, order, OrderAction.REFUSE, party=party, actor=actor.subject,
              clock=trading.clock, now=now, payload={"reason_sha256": canonical_sha256(reason)})
         return order
-    if order.status != "requested":
+    if order.status != OrderState.REQUESTED:
         raise Conflict(f"the order is {order.status}; only requests are approved",
                        slug="invalid-transition")
     order.regulator_approved_at, order.regulator_approved_by = now, actor.subject

@@ -17,15 +17,10 @@ from sqlalchemy.orm import Session
 from services.exchange.grants import service as grants
 from services.exchange.grants.service import GrantToken
 from services.exchange.grants.tables import AccessGrant
+from services.exchange.market.statuses import OrderState
 from services.exchange.money import model as money
 from services.exchange.money.service import new_entry_id, post, postings_payload
-from services.exchange.orders.model import (
-    TRANSITIONS,
-    OrderAction,
-    OrderState,
-    Party,
-    decide,
-)
+from services.exchange.orders.model import TRANSITIONS, OrderAction, Party, decide
 from services.exchange.orders.moves import facts_of, load_order, move
 from services.exchange.orders.repository import contract_terms
 from services.exchange.orders.tables import Order

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from services.exchange.offers.pricing import Plan, PurposeCategory
+from services.exchange.market.pricing import Plan
+from services.exchange.market.public_pricing import PurposeCategory
 from services.exchange.public_pricing import service
 from services.exchange.public_pricing.schemas import ApprovalIn, ApprovalOut, CapIn, CapOut
 from services.exchange.trading.context import TradingDep

@@ -9,8 +9,10 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository as identity
+from services.exchange.market.pricing import Plan
+from services.exchange.market.public_pricing import PUBLIC_INTEREST, PurposeCategory
+from services.exchange.market.statuses import OrganizationStatus
 from services.exchange.money.model import check_amount
-from services.exchange.offers.pricing import PUBLIC_INTEREST, Plan, PurposeCategory
 from services.exchange.public_pricing import repository
 from services.exchange.public_pricing.tables import PriceCap, PublicInterestApproval
 from services.shared.auth import Principal
@@ -56,7 +58,7 @@ def approve_public_interest(session: Session, outbox: Outbox, *, org_id: str,
         raise InvalidInput("only research and public_welfare are public-interest purposes",
                            slug="not-public-interest")
     org = identity.organization(session, org_id)
-    if org is None or org.status != "active":
+    if org is None or org.status != OrganizationStatus.ACTIVE:
         raise NotFound(f"no active organisation {org_id}")
     now = utcnow()
     approval = PublicInterestApproval(id=new_id("pia"), org_id=org_id, category=category.value,

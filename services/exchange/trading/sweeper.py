@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from services.exchange.grants import service as grants
 from services.exchange.idempotency.service import forget_before
-from services.exchange.orders.model import OrderState
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders.moves import lock_order
 from services.exchange.orders.settlement import expire_order, settle_after_window
 from services.exchange.orders.tables import Order

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.exchange.assets import service as assets
 from services.exchange.assets.tables import Asset
+from services.exchange.market.statuses import OrderState
 from services.exchange.offers.tables import Offer
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
@@ -57,7 +58,8 @@ def comparables(session: Session, asset: Asset, now: datetime) -> list[Comparabl
         select(Order.id, Order.amount_fen, Order.refunded_fen, Order.closed_at,
                Offer.themes, Offer.quality_score, Asset.rows)
         .join(Offer, Offer.id == Order.offer_id).join(Asset, Asset.id == Order.asset_id)
-        .where(Order.status == "settled", Order.asset_id != asset.id, Order.amount_fen > 0)
+        .where(Order.status == OrderState.SETTLED.value, Order.asset_id != asset.id,
+               Order.amount_fen > 0)
         .order_by(Order.closed_at.desc()).limit(COMPARABLE_POOL)
     ).all()
     wanted = set(asset.themes)
