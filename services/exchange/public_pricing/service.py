@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository as identity
 from services.exchange.market.pricing import Plan
-from services.exchange.market.public_pricing import PUBLIC_INTEREST, PurposeCategory
+from services.exchange.market.public_pricing import PurposeCategory, check_public_interest
 from services.exchange.market.statuses import OrganizationStatus
 from services.exchange.money.model import check_amount
 from services.exchange.public_pricing import repository
@@ -20,7 +20,7 @@ from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
+from services.shared.problems import Conflict, Forbidden, NotFound
 
 
 def set_cap(session: Session, outbox: Outbox, *, theme: str, plan: Plan, max_price_fen: int,
@@ -54,9 +54,7 @@ def approve_public_interest(session: Session, outbox: Outbox, *, org_id: str,
                             actor: Principal) -> PublicInterestApproval:
     """Approve a buyer's public-interest purpose: its orders for that purpose on public
     bodies' data are free until the approval expires or is revoked."""
-    if category not in PUBLIC_INTEREST:
-        raise InvalidInput("only research and public_welfare are public-interest purposes",
-                           slug="not-public-interest")
+    check_public_interest(category)
     org = identity.organization(session, org_id)
     if org is None or org.status != OrganizationStatus.ACTIVE:
         raise NotFound(f"no active organisation {org_id}")
