@@ -31,13 +31,12 @@ from services.exchange.market.eligibility import (
 from services.exchange.market.public_pricing import is_public_body
 from services.exchange.market.statuses import AssetStatus
 from services.exchange.offers import repository as offers
-from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Forbidden, InvalidInput, NotFound
 
 
@@ -78,15 +77,15 @@ def _aggregate_rows(found: Sequence[DatasetFacts]) -> int | None:
     return sum(r for r in rows if r is not None)
 
 
-def register_asset(session: Session, outbox: Outbox, trading: Trading, *, name: str,
+def register_asset(uow: UnitOfWork, *, name: str,
                    dataset_ids: Sequence[str], rights: Sequence[str],
                    actor: Principal) -> Asset:
     """A pending registration over the caller's listed datasets, with their hashes pinned."""
     if actor.org is None:
         raise Forbidden("assets are registered by member organisations", slug="members-only")
     # Read the catalog before touching the database: no lock is held while it answers.
-    found = fetch_datasets(trading.catalog, dataset_ids, actor.org)
-    owner = identity.organization(session, actor.org)
+    found = fetch_datasets(uow.trading.catalog, dataset_ids, actor.org)
+    owner = identity.organization(uow.session, actor.org)
     if owner is None:
         raise NotFound(f"no organisation {actor.org}")
     pins = [_pin(i, f) for i, f in enumerate(found)]
@@ -102,10 +101,10 @@ def register_asset(session: Session, outbox: Outbox, trading: Trading, *, name: 
         content_sha256=canonical_sha256([p.content_sha256 for p in pins]),
         created_by=actor.subject, created_at=utcnow(), datasets=pins,
     )
-    session.add(asset)
-    session.flush()
-    outbox.record(session, type="asset.registered", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+    uow.session.add(asset)
+    uow.session.flush()
+    uow.record(type="asset.registered", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
                            "rights": asset.rights, "grade": asset.grade,
                            "public_data": asset.public_data,
                            "dataset_hashes": [p.pinned() for p in pins],
@@ -145,10 +144,10 @@ def certificate_document(asset: Asset, owner_name: str, owner_credit_code: str,
     }
 
 
-def review_asset(session: Session, outbox: Outbox, trading: Trading, *, asset_id: str,
+def review_asset(uow: UnitOfWork, *, asset_id: str,
                  approve: bool, reason: str, actor: Principal) -> Asset:
     """pending → registered with a signed certificate, or → rejected with a reason."""
-    asset = repository.asset(session, asset_id, for_update=True)
+    asset = repository.asset(uow.session, asset_id, for_update=True)
     if asset is None:
         raise NotFound(f"no asset {asset_id}")
     check_reviewable(asset.status)
@@ -159,30 +158,30 @@ def review_asset(session: Session, outbox: Outbox, trading: Trading, *, asset_id
     asset.decision_reason = reason.strip() or None
     if not approve:
         asset.status = AssetStatus.REJECTED.value
-        outbox.record(session, type="asset.rejected", actor=actor.subject, subject=asset.id,
-                      payload={"asset_id": asset.id,
+        uow.record(type="asset.rejected", actor=actor.subject, subject=asset.id,
+                   payload={"asset_id": asset.id,
                                "reason_sha256": canonical_sha256(asset.decision_reason or "")})
         return asset
-    owner = identity.organization(session, asset.owner_org_id)
+    owner = identity.organization(uow.session, asset.owner_org_id)
     assert owner is not None
     number = f"DXRC-{now:%Y%m%d}-{asset.id[-10:].upper()}"
     document = certificate_document(asset, owner.name, owner.credit_code,
-                                    trading.settings.issuer, number, rfc3339(now))
-    asset.certificate = trading.signer.sign(document)
+                                    uow.trading.settings.issuer, number, rfc3339(now))
+    asset.certificate = uow.trading.signer.sign(document)
     asset.certificate_no = number
     asset.status = AssetStatus.REGISTERED.value
-    outbox.record(session, type="asset.certified", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+    uow.record(type="asset.certified", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
                            "certificate_no": number, "kid": asset.certificate["kid"],
                            "certificate_sha256": canonical_sha256(asset.certificate),
                            "content_sha256": asset.content_sha256, "rights": asset.rights})
     return asset
 
 
-def revoke_asset(session: Session, outbox: Outbox, *, asset_id: str, reason: str,
+def revoke_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
                  actor: Principal) -> Asset:
     """Revoke a registration (its owner or an operator); its offers are withdrawn."""
-    asset = visible_asset(session, asset_id, actor, for_update=True)
+    asset = visible_asset(uow.session, asset_id, actor, for_update=True)
     if not (actor.org == asset.owner_org_id or actor.has_role("operator")):
         raise Forbidden("only the owner or an operator revokes a registration",
                         slug="owner-or-operator")
@@ -191,9 +190,9 @@ def revoke_asset(session: Session, outbox: Outbox, *, asset_id: str, reason: str
     asset.status, asset.revoked_at, asset.revoked_by = (AssetStatus.REVOKED.value, now,
                                                          actor.subject)
     asset.revoke_reason = reason.strip()
-    withdrawn = offers.withdraw_offers_of_asset(session, asset.id, now)
-    outbox.record(session, type="asset.revoked", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
+    withdrawn = offers.withdraw_offers_of_asset(uow.session, asset.id, now)
+    uow.record(type="asset.revoked", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
                            "withdrawn_offer_ids": withdrawn,
                            "reason_sha256": canonical_sha256(asset.revoke_reason)})
     return asset

@@ -14,17 +14,17 @@ from services.exchange.market.statuses import DemandStatus
 from services.exchange.offers import repository as offers
 from services.exchange.offers.service import price_terms
 from services.exchange.offers.tables import Offer
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, NotFound
 
 MATCH_POOL = 1000
 
 
-def post_demand(session: Session, outbox: Outbox, *, title: str, description: str,
+def post_demand(uow: UnitOfWork, *, title: str, description: str,
                 themes: list[str], budget_fen: int, purpose_category: str,
                 actor: Principal) -> Demand:
     """A buyer's demand, open until closed."""
@@ -35,9 +35,9 @@ def post_demand(session: Session, outbox: Outbox, *, title: str, description: st
                     purpose_category=purpose_category, status=DemandStatus.OPEN.value,
                     created_by=actor.subject,
                     created_at=utcnow())
-    session.add(demand)
-    outbox.record(session, type="demand.posted", actor=actor.subject, subject=demand.id,
-                  payload={"demand_id": demand.id, "buyer_org_id": actor.org,
+    uow.session.add(demand)
+    uow.record(type="demand.posted", actor=actor.subject, subject=demand.id,
+               payload={"demand_id": demand.id, "buyer_org_id": actor.org,
                            "themes": demand.themes, "budget_fen": budget_fen,
                            "purpose_category": purpose_category,
                            "text_sha256": canonical_sha256([title, description])})
@@ -55,17 +55,17 @@ def visible_demand(session: Session, demand_id: str, actor: Principal) -> Demand
     return demand
 
 
-def close_demand(session: Session, outbox: Outbox, *, demand_id: str,
+def close_demand(uow: UnitOfWork, *, demand_id: str,
                  actor: Principal) -> Demand:
     """open → closed, by its buyer."""
-    demand = visible_demand(session, demand_id, actor)
+    demand = visible_demand(uow.session, demand_id, actor)
     if demand.buyer_org_id != actor.org:
         raise Forbidden("only the demand's buyer closes it", slug="owner-only")
     if demand.status != DemandStatus.OPEN:
         raise Conflict("the demand is already closed", slug="invalid-transition")
     demand.status, demand.closed_at = DemandStatus.CLOSED.value, utcnow()
-    outbox.record(session, type="demand.closed", actor=actor.subject, subject=demand.id,
-                  payload={"demand_id": demand.id, "buyer_org_id": demand.buyer_org_id})
+    uow.record(type="demand.closed", actor=actor.subject, subject=demand.id,
+               payload={"demand_id": demand.id, "buyer_org_id": demand.buyer_org_id})
     return demand
 
 
