@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -15,11 +15,13 @@ from services.exchange.assets.schemas import (
     PinnedDataset,
     Revocation,
 )
-from services.exchange.assets.tables import Asset
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal, Provider
 from services.shared.problems import NotFound
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.assets.tables import Asset
 
 router = APIRouter(tags=["assets"])
 

@@ -3,17 +3,19 @@ their voids."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path
 
 from services.exchange.grants import service
 from services.exchange.grants.schemas import GrantStatusOut, UsageIn, UsageVoidIn
-from services.exchange.grants.tables import AccessGrant
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import ServicePrincipal
 from services.shared.orm import utcnow
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.grants.tables import AccessGrant
 
 router = APIRouter(tags=["grants (services only)"])
 

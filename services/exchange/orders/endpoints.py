@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
@@ -22,13 +22,15 @@ from services.exchange.orders.schemas import (
     OrderPage,
     Reason,
 )
-from services.exchange.orders.tables import Order
 from services.exchange.trading.context import TradingDep
 from services.exchange.unit_of_work import UnitOfWorkDep, WriteUnitOfWorkDep
 from services.exchange.vouchers import service as vouchers
 from services.shared.app import SessionDep, WriteSessionDep
 from services.shared.auth import Buyer, CurrentPrincipal, Principal, Provider, Regulator
 from services.shared.problems import PROBLEM_JSON, Conflict
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.orders.tables import Order
 
 router = APIRouter(tags=["orders"])
 
