@@ -111,7 +111,7 @@ class DatabaseFactory:
         return make_url(postgres_admin_url()).set(database=name).render_as_string(False)
 
     def _truncate(self, url: str, service: str) -> None:
-        home = "metadata" if service == "audit" else "db"
+        home = "metadata" if service in ("audit", "exchange") else "db"
         metadata = __import__(f"services.{service}.{home}", fromlist=["x"]).load_metadata()
         names = [
             f'"{t.name}"' for t in metadata.sorted_tables if not t.info.get("reference_data")

@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 
 SERVICE_PORTS = {"catalog": 8001, "exchange": 8002, "audit": 8003}
-DEMO_OPERATOR = "operator:operator-demo-2026"
 
 
 @dataclass

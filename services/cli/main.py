@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
-from services.cli.deployment import DEMO_OPERATOR, LocalDeployment, Supervisor, wait_ready
+from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
 from services.shared.migrations import SERVICES
+from services.shared.settings import DEMO_OPERATOR
 
 app = typer.Typer(help="dataex: public data-exchange platform", no_args_is_help=True)
 keys_app = typer.Typer(help="Signing keys", no_args_is_help=True)

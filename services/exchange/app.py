@@ -15,6 +15,7 @@ from services.exchange.identity import service as identity
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.identity.passwords import Passwords
 from services.exchange.outbox import outbox
+from services.exchange.rule_problems import install_rule_problems
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
 from services.shared.app import freeze_startup_objects, install_common, readiness
@@ -111,5 +112,6 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         audience=settings.audience,
     )
     install_common(app, service="exchange", db=db)
+    install_rule_problems(app)
     include_routes(app)
     return app

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.shared.settings import AUDIENCES, ServiceSettings
+from services.shared.settings import AUDIENCES, DEMO_OPERATOR, ServiceSettings
 
 
 class ExchangeSettings(ServiceSettings):
@@ -75,6 +74,15 @@ class ExchangeSettings(ServiceSettings):
         return value
 
     @model_validator(mode="after")
+    def _no_demo_operator_in_production(self) -> ExchangeSettings:
+        demo_password = DEMO_OPERATOR.split(":", 1)[1]
+        if (self.environment == "production" and self.bootstrap_operator is not None
+                and self.bootstrap_operator.split(":", 1)[1] == demo_password):
+            raise ValueError("DATAEX_BOOTSTRAP_OPERATOR must not use the demo operator's "
+                             "password in production")
+        return self
+
+    @model_validator(mode="after")
     def _windows_fit(self) -> ExchangeSettings:
         if self.acceptance_window_seconds < self.dispute_window_seconds:
             raise ValueError("acceptance_window_seconds must not be shorter than "
@@ -99,8 +107,3 @@ class ExchangeSettings(ServiceSettings):
         pairs = [item.split(":", 1) for item in self.service_clients.split(",") if item.strip()]
         return {name.strip(): secret.strip() for name, secret in pairs}
 
-
-@lru_cache
-def get_settings() -> ExchangeSettings:
-    """The process's settings, read once."""
-    return ExchangeSettings()

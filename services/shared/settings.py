@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_ISSUER = "http://127.0.0.1:8002"
 DEV_SERVICE_SECRET = "dev-only-service-secret-change-me"  # noqa: S105
+DEMO_OPERATOR = "operator:operator-demo-2026"
+"""The first operator ``dataex up`` creates for a local demo; never valid in production."""
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine only (localhost, 127.0.0.0/8, ::1)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 class ServiceSettings(BaseSettings):
@@ -58,6 +67,10 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("client_secret must be set in production")
             if self.database_url.startswith("sqlite"):
                 raise ValueError("production needs PostgreSQL, not SQLite")
+            for name in ("issuer", "jwks_url"):
+                if is_loopback_url(getattr(self, name)):
+                    raise ValueError(f"{name} must be the exchange's public URL in production, "
+                                     f"not a loopback address")
         return self
 
 # Each service accepts tokens whose ``aud`` names it.

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from services.exchange.market.statuses import OrderState
 from services.exchange.money import model as money
 from services.exchange.money.model import (
     BANK_CLEARING,
@@ -26,7 +27,6 @@ from services.exchange.orders.model import (
     OrderAction,
     OrderClock,
     OrderFacts,
-    OrderState,
     Party,
     decide,
     replay,

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders.model import (
     TRANSITIONS,
     OrderAction,
     OrderClock,
     OrderFacts,
-    OrderState,
     Party,
     allowed_actions,
     decide,

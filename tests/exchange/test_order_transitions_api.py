@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.exchange.orders.model import GRANTED_STATES, TRANSITIONS, OrderAction, OrderState
+from services.exchange.market.statuses import OrderState
+from services.exchange.orders.model import GRANTED_STATES, TRANSITIONS, OrderAction
 from services.shared.orm import utcnow
 from tests.exchange.trading_helpers import Market, bearer
 from tests.stack import Stack

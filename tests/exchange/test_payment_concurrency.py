@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from services.exchange.orders.settlement import pay_order
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.problems import Conflict
 from tests.exchange.trading_helpers import Market, bearer
@@ -55,7 +56,7 @@ def pay_in_own_transaction(market: Market, order_id: str,
 
     def pay() -> None:
         with app.state.db.transaction() as session:
-            pay_order(session, app.state.outbox, app.state.trading, order_id=order_id,
+            pay_order(UnitOfWork(session, app.state.outbox, app.state.trading), order_id=order_id,
                       actor=principal)
 
     return pay

@@ -15,7 +15,7 @@ from tests.databases import DatabaseFactory
 
 
 def service_metadata(service: str) -> MetaData:
-    home = "metadata" if service == "audit" else "db"
+    home = "metadata" if service in ("audit", "exchange") else "db"
     module = __import__(f"services.{service}.{home}", fromlist=["load_metadata"])
     metadata: MetaData = module.load_metadata()
     return metadata

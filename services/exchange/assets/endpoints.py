@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -15,11 +15,13 @@ from services.exchange.assets.schemas import (
     PinnedDataset,
     Revocation,
 )
-from services.exchange.assets.tables import Asset
-from services.exchange.trading.context import TradingDep
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal, Provider
 from services.shared.problems import NotFound
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.assets.tables import Asset
 
 router = APIRouter(tags=["assets"])
 
@@ -40,10 +42,9 @@ def asset_out(asset: Asset) -> AssetOut:
 
 @router.post("/assets", status_code=status.HTTP_201_CREATED, response_model=AssetOut,
              summary="Register a data asset over the caller's listed datasets (providers)")
-def register_asset(body: AssetCreate, session: SessionDep, outbox: OutboxDep,
-                   trading: TradingDep, actor: Provider) -> AssetOut:
+def register_asset(body: AssetCreate, uow: UnitOfWorkDep, actor: Provider) -> AssetOut:
     """pending until an operator reviews it; the datasets' hashes are pinned now."""
-    return asset_out(service.register_asset(session, outbox, trading, name=body.name,
+    return asset_out(service.register_asset(uow, name=body.name,
                                             dataset_ids=body.dataset_ids, rights=body.rights,
                                             actor=actor))
 
@@ -71,20 +72,19 @@ def get_asset(asset_id: str, session: SessionDep, viewer: OptionalPrincipal) -> 
 
 @router.post("/assets/{asset_id}/review", response_model=AssetOut,
              summary="Approve (and certify) or reject a registration (operators)")
-def review_asset(asset_id: str, body: Decision, session: SessionDep, outbox: OutboxDep,
-                 trading: TradingDep, actor: Operator) -> AssetOut:
+def review_asset(asset_id: str, body: Decision, uow: UnitOfWorkDep, actor: Operator) -> AssetOut:
     """pending → registered with a signed certificate, or → rejected (with a reason)."""
-    return asset_out(service.review_asset(session, outbox, trading, asset_id=asset_id,
+    return asset_out(service.review_asset(uow, asset_id=asset_id,
                                           approve=body.approve, reason=body.reason,
                                           actor=actor))
 
 
 @router.post("/assets/{asset_id}/revoke", response_model=AssetOut,
              summary="Revoke a registration (its owner or an operator)")
-def revoke_asset(asset_id: str, body: Revocation, session: SessionDep, outbox: OutboxDep,
+def revoke_asset(asset_id: str, body: Revocation, uow: UnitOfWorkDep,
                  actor: CurrentPrincipal) -> AssetOut:
     """→ revoked; its offers are withdrawn."""
-    return asset_out(service.revoke_asset(session, outbox, asset_id=asset_id,
+    return asset_out(service.revoke_asset(uow, asset_id=asset_id,
                                           reason=body.reason, actor=actor))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,3 +30,8 @@ def assets(session: Session, *, owner: str | None, statuses: Sequence[str] | Non
     if after:
         stmt = stmt.where(Asset.id > after)
     return session.scalars(stmt).all()
+
+
+def asset_status(session: Session, asset_id: Any) -> str | None:
+    """The status of the asset with ``asset_id`` (None: no such asset)."""
+    return session.scalar(select(Asset.status).where(Asset.id == asset_id))

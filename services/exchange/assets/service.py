@@ -17,19 +17,27 @@ from services.exchange.assets import repository
 from services.exchange.assets.tables import Asset, AssetDataset
 from services.exchange.datasets.client import CatalogClient, DatasetFacts
 from services.exchange.identity import repository as identity
+from services.exchange.market.classification import (
+    Grade,
+    strictest_grade,
+    strictest_open_type,
+)
+from services.exchange.market.eligibility import (
+    check_dataset_registrable,
+    check_reviewable,
+    check_revocable,
+    is_publicly_visible,
+)
+from services.exchange.market.public_pricing import is_public_body
+from services.exchange.market.statuses import AssetStatus
 from services.exchange.offers import repository as offers
-from services.exchange.offers.pricing import is_public_body
-from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
-from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
-
-GRADE_ORDER = {"general": 0, "important": 1, "core": 2}
-OPEN_ORDER = {"unconditional": 0, "conditional": 1, "not_open": 2}
+from services.shared.problems import Forbidden, InvalidInput, NotFound
 
 
 def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
@@ -38,15 +46,11 @@ def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
     found = []
     for dataset_id in dataset_ids:
         facts = catalog.dataset(dataset_id)
-        if facts is None or facts.status != "listed":
-            raise InvalidInput(f"dataset {dataset_id} is not listed in the catalog",
-                               slug="dataset-not-listed", dataset_id=dataset_id)
-        if facts.publisher_org_id != owner_org:
-            raise InvalidInput(f"dataset {dataset_id} is not published by your organisation",
-                               slug="dataset-not-owned", dataset_id=dataset_id)
-        if facts.grade == "core":
-            raise InvalidInput(f"dataset {dataset_id} is core data, which is never tradable",
-                               slug="core-data", dataset_id=dataset_id)
+        check_dataset_registrable(
+            dataset_id, status=facts.status if facts else None,
+            publisher_org_id=facts.publisher_org_id if facts else None,
+            grade=facts.grade if facts else Grade.GENERAL, owner_org=owner_org)
+        assert facts is not None
         found.append(facts)
     return found
 
@@ -73,23 +77,23 @@ def _aggregate_rows(found: Sequence[DatasetFacts]) -> int | None:
     return sum(r for r in rows if r is not None)
 
 
-def register_asset(session: Session, outbox: Outbox, trading: Trading, *, name: str,
+def register_asset(uow: UnitOfWork, *, name: str,
                    dataset_ids: Sequence[str], rights: Sequence[str],
                    actor: Principal) -> Asset:
     """A pending registration over the caller's listed datasets, with their hashes pinned."""
     if actor.org is None:
         raise Forbidden("assets are registered by member organisations", slug="members-only")
     # Read the catalog before touching the database: no lock is held while it answers.
-    found = fetch_datasets(trading.catalog, dataset_ids, actor.org)
-    owner = identity.organization(session, actor.org)
+    found = fetch_datasets(uow.trading.catalog, dataset_ids, actor.org)
+    owner = identity.organization(uow.session, actor.org)
     if owner is None:
         raise NotFound(f"no organisation {actor.org}")
     pins = [_pin(i, f) for i, f in enumerate(found)]
     asset = Asset(
         id=new_id("ast"), owner_org_id=actor.org, name=name, rights=sorted(rights),
-        status="pending",
-        grade=max((f.grade for f in found), key=lambda g: GRADE_ORDER.get(g, 0)),
-        open_type=max((f.open_type for f in found), key=lambda o: OPEN_ORDER.get(o, 1)),
+        status=AssetStatus.PENDING.value,
+        grade=strictest_grade(f.grade for f in found),
+        open_type=strictest_open_type(f.open_type for f in found),
         public_data=is_public_body(owner.credit_code),
         themes=sorted({t for f in found for t in f.themes}),
         keywords=sorted({k for f in found for k in f.keywords}),
@@ -97,10 +101,10 @@ def register_asset(session: Session, outbox: Outbox, trading: Trading, *, name: 
         content_sha256=canonical_sha256([p.content_sha256 for p in pins]),
         created_by=actor.subject, created_at=utcnow(), datasets=pins,
     )
-    session.add(asset)
-    session.flush()
-    outbox.record(session, type="asset.registered", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+    uow.session.add(asset)
+    uow.session.flush()
+    uow.record(type="asset.registered", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
                            "rights": asset.rights, "grade": asset.grade,
                            "public_data": asset.public_data,
                            "dataset_hashes": [p.pinned() for p in pins],
@@ -113,7 +117,7 @@ def visible_asset(session: Session, asset_id: str, viewer: Principal | None,
     """An asset the viewer may see: registered ones for anyone, the rest for the owner,
     operators and regulators (404 otherwise)."""
     asset = repository.asset(session, asset_id, for_update=for_update)
-    if asset is None or not (asset.status in ("registered", "revoked") or _insider(asset, viewer)):
+    if asset is None or not (is_publicly_visible(asset.status) or _insider(asset, viewer)):
         raise NotFound(f"no asset {asset_id}")
     return asset
 
@@ -140,58 +144,55 @@ def certificate_document(asset: Asset, owner_name: str, owner_credit_code: str,
     }
 
 
-def review_asset(session: Session, outbox: Outbox, trading: Trading, *, asset_id: str,
+def review_asset(uow: UnitOfWork, *, asset_id: str,
                  approve: bool, reason: str, actor: Principal) -> Asset:
     """pending → registered with a signed certificate, or → rejected with a reason."""
-    asset = repository.asset(session, asset_id, for_update=True)
+    asset = repository.asset(uow.session, asset_id, for_update=True)
     if asset is None:
         raise NotFound(f"no asset {asset_id}")
-    if asset.status != "pending":
-        raise Conflict(f"the asset is {asset.status}; only pending registrations are reviewed",
-                       slug="invalid-transition")
+    check_reviewable(asset.status)
     if not approve and not reason.strip():
         raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
     now = utcnow()
     asset.decided_at, asset.decided_by = now, actor.subject
     asset.decision_reason = reason.strip() or None
     if not approve:
-        asset.status = "rejected"
-        outbox.record(session, type="asset.rejected", actor=actor.subject, subject=asset.id,
-                      payload={"asset_id": asset.id,
+        asset.status = AssetStatus.REJECTED.value
+        uow.record(type="asset.rejected", actor=actor.subject, subject=asset.id,
+                   payload={"asset_id": asset.id,
                                "reason_sha256": canonical_sha256(asset.decision_reason or "")})
         return asset
-    owner = identity.organization(session, asset.owner_org_id)
+    owner = identity.organization(uow.session, asset.owner_org_id)
     assert owner is not None
     number = f"DXRC-{now:%Y%m%d}-{asset.id[-10:].upper()}"
     document = certificate_document(asset, owner.name, owner.credit_code,
-                                    trading.settings.issuer, number, rfc3339(now))
-    asset.certificate = trading.signer.sign(document)
+                                    uow.trading.settings.issuer, number, rfc3339(now))
+    asset.certificate = uow.trading.signer.sign(document)
     asset.certificate_no = number
-    asset.status = "registered"
-    outbox.record(session, type="asset.certified", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
+    asset.status = AssetStatus.REGISTERED.value
+    uow.record(type="asset.certified", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "owner_org_id": asset.owner_org_id,
                            "certificate_no": number, "kid": asset.certificate["kid"],
                            "certificate_sha256": canonical_sha256(asset.certificate),
                            "content_sha256": asset.content_sha256, "rights": asset.rights})
     return asset
 
 
-def revoke_asset(session: Session, outbox: Outbox, *, asset_id: str, reason: str,
+def revoke_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
                  actor: Principal) -> Asset:
     """Revoke a registration (its owner or an operator); its offers are withdrawn."""
-    asset = visible_asset(session, asset_id, actor, for_update=True)
+    asset = visible_asset(uow.session, asset_id, actor, for_update=True)
     if not (actor.org == asset.owner_org_id or actor.has_role("operator")):
         raise Forbidden("only the owner or an operator revokes a registration",
                         slug="owner-or-operator")
-    if asset.status not in ("pending", "registered"):
-        raise Conflict(f"the asset is {asset.status} and cannot be revoked",
-                       slug="invalid-transition")
+    check_revocable(asset.status)
     now = utcnow()
-    asset.status, asset.revoked_at, asset.revoked_by = "revoked", now, actor.subject
+    asset.status, asset.revoked_at, asset.revoked_by = (AssetStatus.REVOKED.value, now,
+                                                         actor.subject)
     asset.revoke_reason = reason.strip()
-    withdrawn = offers.withdraw_offers_of_asset(session, asset.id, now)
-    outbox.record(session, type="asset.revoked", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
+    withdrawn = offers.withdraw_offers_of_asset(uow.session, asset.id, now)
+    uow.record(type="asset.revoked", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
                            "withdrawn_offer_ids": withdrawn,
                            "reason_sha256": canonical_sha256(asset.revoke_reason)})
     return asset
@@ -208,9 +209,9 @@ def list_assets(session: Session, viewer: Principal | None, *, mine: bool,
         return list(repository.assets(session, owner=viewer.org, statuses=statuses,
                                       after=after, limit=limit))
     privileged = viewer is not None and viewer.has_role("operator", "regulator")
-    if status and status not in ("registered", "revoked") and not privileged:
+    if status and not is_publicly_visible(status) and not privileged:
         raise Forbidden("only operators and regulators list assets in that status",
                         slug="role-required")
-    statuses = [status] if status else ["registered"]
+    statuses = [status] if status else [AssetStatus.REGISTERED.value]
     return list(repository.assets(session, owner=None, statuses=statuses, after=after,
                                   limit=limit))

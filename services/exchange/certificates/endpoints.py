@@ -6,11 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from services.exchange.assets.tables import Asset
-from services.exchange.certificates.verify import verify_document
-from services.exchange.orders.tables import Order
+from services.exchange.certificates import service
 from services.exchange.trading.context import TradingDep
 from services.shared.app import SessionDep
 
@@ -41,12 +38,6 @@ def verify(document: dict[str, Any], session: SessionDep,
            trading: TradingDep) -> VerificationOut:
     """Checks the signature against every exchange key, and for a valid certificate or
     voucher says the registration's or the order's current status."""
-    result = verify_document(document, trading.signer.jwks())
-    current = None
-    if result.valid and result.type == "dataex.registration_certificate":
-        asset_id = document.get("asset", {}).get("id")
-        current = session.scalar(select(Asset.status).where(Asset.id == asset_id))
-    elif result.valid and result.type == "dataex.trade_voucher":
-        current = session.scalar(select(Order.status).where(Order.id == document.get("order_id")))
-    return VerificationOut(valid=result.valid, reason=result.reason, type=result.type,
-                           kid=result.kid, status=current)
+    found = service.verify(session, trading, document)
+    return VerificationOut(valid=found.valid, reason=found.reason, type=found.type,
+                           kid=found.kid, status=found.status)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, status
 from services.exchange.demands import service
 from services.exchange.demands.schemas import DemandCreate, DemandOut, MatchOut
 from services.exchange.offers.schemas import OfferOut
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import Buyer, CurrentPrincipal
 
 router = APIRouter(tags=["demands"])
@@ -17,11 +18,11 @@ router = APIRouter(tags=["demands"])
 
 @router.post("/demands", status_code=status.HTTP_201_CREATED, response_model=DemandOut,
              summary="Post a demand (buyers)")
-def post_demand(body: DemandCreate, session: SessionDep, outbox: OutboxDep,
+def post_demand(body: DemandCreate, uow: UnitOfWorkDep,
                 actor: Buyer) -> DemandOut:
     """Open until the buyer closes it."""
     return DemandOut.model_validate(service.post_demand(
-        session, outbox, title=body.title, description=body.description, themes=body.themes,
+        uow, title=body.title, description=body.description, themes=body.themes,
         budget_fen=body.budget_fen, purpose_category=body.purpose_category.value, actor=actor))
 
 
@@ -44,10 +45,10 @@ def get_demand(demand_id: str, session: SessionDep, actor: CurrentPrincipal) -> 
 
 @router.post("/demands/{demand_id}/close", response_model=DemandOut,
              summary="Close a demand (its buyer)")
-def close_demand(demand_id: str, session: SessionDep, outbox: OutboxDep,
+def close_demand(demand_id: str, uow: UnitOfWorkDep,
                  actor: CurrentPrincipal) -> DemandOut:
     """open → closed."""
-    return DemandOut.model_validate(service.close_demand(session, outbox, demand_id=demand_id,
+    return DemandOut.model_validate(service.close_demand(uow, demand_id=demand_id,
                                                          actor=actor))
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from services.exchange.market.public_pricing import PurposeCategory
 from services.exchange.money.schemas import Fen
-from services.exchange.offers.pricing import PurposeCategory
 from services.exchange.offers.schemas import OfferOut
 
 ThemeCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]

@@ -9,21 +9,22 @@ from sqlalchemy.orm import Session
 
 from services.exchange.demands.matching import DemandFacts, Match, OfferFacts, rank
 from services.exchange.demands.tables import Demand
+from services.exchange.market.pricing import Plan, quote
+from services.exchange.market.statuses import DemandStatus
 from services.exchange.offers import repository as offers
-from services.exchange.offers.pricing import Plan, quote
 from services.exchange.offers.service import price_terms
 from services.exchange.offers.tables import Offer
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, NotFound
 
 MATCH_POOL = 1000
 
 
-def post_demand(session: Session, outbox: Outbox, *, title: str, description: str,
+def post_demand(uow: UnitOfWork, *, title: str, description: str,
                 themes: list[str], budget_fen: int, purpose_category: str,
                 actor: Principal) -> Demand:
     """A buyer's demand, open until closed."""
@@ -31,11 +32,12 @@ def post_demand(session: Session, outbox: Outbox, *, title: str, description: st
         raise Forbidden("demands are posted by member organisations", slug="members-only")
     demand = Demand(id=new_id("dmd"), buyer_org_id=actor.org, title=title,
                     description=description, themes=sorted(set(themes)), budget_fen=budget_fen,
-                    purpose_category=purpose_category, status="open", created_by=actor.subject,
+                    purpose_category=purpose_category, status=DemandStatus.OPEN.value,
+                    created_by=actor.subject,
                     created_at=utcnow())
-    session.add(demand)
-    outbox.record(session, type="demand.posted", actor=actor.subject, subject=demand.id,
-                  payload={"demand_id": demand.id, "buyer_org_id": actor.org,
+    uow.session.add(demand)
+    uow.record(type="demand.posted", actor=actor.subject, subject=demand.id,
+               payload={"demand_id": demand.id, "buyer_org_id": actor.org,
                            "themes": demand.themes, "budget_fen": budget_fen,
                            "purpose_category": purpose_category,
                            "text_sha256": canonical_sha256([title, description])})
@@ -47,23 +49,23 @@ def visible_demand(session: Session, demand_id: str, actor: Principal) -> Demand
     demand = session.get(Demand, demand_id)
     if demand is None or not (
         demand.buyer_org_id == actor.org or actor.has_role("regulator")
-        or (demand.status == "open" and actor.has_role("provider"))
+        or (demand.status == DemandStatus.OPEN and actor.has_role("provider"))
     ):
         raise NotFound(f"no demand {demand_id}")
     return demand
 
 
-def close_demand(session: Session, outbox: Outbox, *, demand_id: str,
+def close_demand(uow: UnitOfWork, *, demand_id: str,
                  actor: Principal) -> Demand:
     """open → closed, by its buyer."""
-    demand = visible_demand(session, demand_id, actor)
+    demand = visible_demand(uow.session, demand_id, actor)
     if demand.buyer_org_id != actor.org:
         raise Forbidden("only the demand's buyer closes it", slug="owner-only")
-    if demand.status != "open":
+    if demand.status != DemandStatus.OPEN:
         raise Conflict("the demand is already closed", slug="invalid-transition")
-    demand.status, demand.closed_at = "closed", utcnow()
-    outbox.record(session, type="demand.closed", actor=actor.subject, subject=demand.id,
-                  payload={"demand_id": demand.id, "buyer_org_id": demand.buyer_org_id})
+    demand.status, demand.closed_at = DemandStatus.CLOSED.value, utcnow()
+    uow.record(type="demand.closed", actor=actor.subject, subject=demand.id,
+               payload={"demand_id": demand.id, "buyer_org_id": demand.buyer_org_id})
     return demand
 
 
@@ -76,7 +78,7 @@ def list_demands(session: Session, actor: Principal, *, scope: str, limit: int,
         if not actor.has_role("provider", "regulator"):
             raise Forbidden("open demands are listed for providers and regulators",
                             slug="role-required")
-        stmt = stmt.where(Demand.status == "open")
+        stmt = stmt.where(Demand.status == DemandStatus.OPEN.value)
     else:
         if actor.org is None:
             raise Forbidden("demands are listed for members", slug="members-only")

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, status
 
 from services.exchange.disputes import service
 from services.exchange.disputes.schemas import DisputeCreate, DisputeOut, Ruling
-from services.exchange.trading.context import TradingDep
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Regulator
 from services.shared.problems import Forbidden
 
@@ -18,25 +18,23 @@ router = APIRouter(tags=["disputes"])
 
 @router.post("/disputes", status_code=status.HTTP_201_CREATED, response_model=DisputeOut,
              summary="Dispute a paid order (the buyer or the provider)")
-def open_dispute(body: DisputeCreate, session: SessionDep, outbox: OutboxDep,
-                 trading: TradingDep, actor: CurrentPrincipal) -> DisputeOut:
+def open_dispute(body: DisputeCreate, uow: UnitOfWorkDep, actor: CurrentPrincipal) -> DisputeOut:
     """paid or delivered → disputed, within the dispute window; settlement is frozen."""
     if not actor.has_role("buyer", "provider"):
         raise Forbidden("only buyers and providers dispute orders", slug="role-required")
     evidence = [e.model_dump(exclude_none=True) for e in body.evidence]
     return DisputeOut.model_validate(service.open_dispute(
-        session, outbox, trading, order_id=body.order_id, reason=body.reason,
+        uow, order_id=body.order_id, reason=body.reason,
         evidence=evidence, actor=actor))
 
 
 @router.post("/disputes/{dispute_id}/rule", response_model=DisputeOut,
              summary="Rule on a dispute (regulators)")
-def rule(dispute_id: str, body: Ruling, session: SessionDep, outbox: OutboxDep,
-         trading: TradingDep, actor: Regulator) -> DisputeOut:
+def rule(dispute_id: str, body: Ruling, uow: UnitOfWorkDep, actor: Regulator) -> DisputeOut:
     """refund_full → refunded (grant revoked); refund_partial (refund_fen) or reject →
     settled, the provider paid the rest less the fee, with a voucher."""
     return DisputeOut.model_validate(service.rule(
-        session, outbox, trading, dispute_id=dispute_id, outcome=body.outcome,
+        uow, dispute_id=dispute_id, outcome=body.outcome,
         refund_fen=body.refund_fen, reason=body.reason, actor=actor))
 
 

@@ -15,16 +15,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.disputes.tables import Dispute
+from services.exchange.market.statuses import DisputeStatus
 from services.exchange.orders.model import OrderAction, Party
 from services.exchange.orders.moves import load_order, move
 from services.exchange.orders.settlement import release_escrow
 from services.exchange.orders.tables import Order
-from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 OUTCOME_ACTIONS = {
@@ -34,43 +34,45 @@ OUTCOME_ACTIONS = {
 }
 
 
-def open_dispute(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def open_dispute(uow: UnitOfWork, *, order_id: str,
                  reason: str, evidence: list[dict[str, Any]], actor: Principal) -> Dispute:
     """paid or delivered → disputed, within the dispute window, by either party."""
-    order, party = load_order(session, order_id, actor, for_update=True)
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
     if party not in (Party.BUYER, Party.PROVIDER):
         raise Forbidden("only the buyer or the provider disputes an order",
                         slug="parties-only")
     now = utcnow()
     dispute = Dispute(id=new_id("dsp"), order_id=order.id, opened_by=actor.subject,
                       opened_by_org_id=str(actor.org), opened_by_role=party.value,
-                      reason=reason, evidence=evidence, status="open", created_at=now)
-    move(session, outbox, order, OrderAction.DISPUTE, party=party, actor=actor.subject,
-         clock=trading.clock, now=now,
+                      reason=reason, evidence=evidence, status=DisputeStatus.OPEN.value,
+                      created_at=now)
+    move(uow, order, OrderAction.DISPUTE, party=party, actor=actor.subject,
+         clock=uow.trading.clock, now=now,
          payload={"dispute_id": dispute.id, "opened_by_org_id": actor.org,
                   "opened_by_role": party.value, "reason_sha256": canonical_sha256(reason),
                   "evidence": evidence})
-    session.add(dispute)
+    uow.session.add(dispute)
     return dispute
 
 
-def rule(session: Session, outbox: Outbox, trading: Trading, *, dispute_id: str,
+def rule(uow: UnitOfWork, *, dispute_id: str,
          outcome: str, refund_fen: int | None, reason: str, actor: Principal) -> Dispute:
     """A regulator's ruling on an open dispute; the money and the grant follow it."""
-    dispute = session.scalars(select(Dispute).where(Dispute.id == dispute_id)
+    dispute = uow.session.scalars(select(Dispute).where(Dispute.id == dispute_id)
                               .with_for_update()).first()
     if dispute is None:
         raise NotFound(f"no dispute {dispute_id}")
-    order, party = load_order(session, dispute.order_id, actor, for_update=True)
+    order, party = load_order(uow.session, dispute.order_id, actor, for_update=True)
     if party is not Party.REGULATOR:
         raise Forbidden("disputes are ruled by regulators", slug="role-required")
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise Conflict("the dispute has already been ruled on", slug="invalid-transition")
     refund = _refund_amount(order, outcome, refund_fen)
     now = utcnow()
-    dispute.status, dispute.outcome, dispute.refund_fen = "ruled", outcome, refund
+    dispute.status, dispute.outcome, dispute.refund_fen = (DisputeStatus.RULED.value, outcome,
+                                                           refund)
     dispute.ruling_reason, dispute.ruled_by, dispute.ruled_at = reason, actor.subject, now
-    release_escrow(session, outbox, trading, order, OUTCOME_ACTIONS[outcome], party=party,
+    release_escrow(uow, order, OUTCOME_ACTIONS[outcome], party=party,
                    actor=actor.subject, refund_fen=refund, now=now,
                    payload={"dispute_id": dispute.id, "outcome": outcome,
                             "ruling_reason_sha256": canonical_sha256(reason)})

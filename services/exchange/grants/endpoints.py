@@ -3,16 +3,19 @@ their voids."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path
 
 from services.exchange.grants import service
 from services.exchange.grants.schemas import GrantStatusOut, UsageIn, UsageVoidIn
-from services.exchange.grants.tables import AccessGrant
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import ServicePrincipal
 from services.shared.orm import utcnow
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.grants.tables import AccessGrant
 
 router = APIRouter(tags=["grants (services only)"])
 
@@ -42,11 +45,11 @@ def grant_status(grant_id: str, session: SessionDep,
 
 @router.post("/grants/{grant_id}/usage", response_model=GrantStatusOut,
              summary="Report calls and rows served under a grant (services)")
-def report_usage(grant_id: str, body: UsageIn, session: SessionDep, outbox: OutboxDep,
+def report_usage(grant_id: str, body: UsageIn, uow: UnitOfWorkDep,
                  caller: ServicePrincipal) -> GrantStatusOut:
     """Counts against a metered grant's quota (409 when it would pass it or the grant is
     no longer active); a resent ``report_id`` is counted once."""
-    return status_out(service.report_usage(session, outbox, grant_id=grant_id,
+    return status_out(service.report_usage(uow, grant_id=grant_id,
                                            report_id=body.report_id,
                                            dataset_id=body.dataset_id, calls=body.calls,
                                            rows=body.rows, actor=caller.subject))
@@ -55,11 +58,10 @@ def report_usage(grant_id: str, body: UsageIn, session: SessionDep, outbox: Outb
 @router.post("/grants/{grant_id}/usage/{report_id}/void", response_model=GrantStatusOut,
              summary="Void a usage report whose data was not served (services)")
 def void_usage(grant_id: str, report_id: Annotated[str, Path(min_length=1, max_length=64)],
-               body: UsageVoidIn, session: SessionDep,
-               outbox: OutboxDep, caller: ServicePrincipal) -> GrantStatusOut:
+               body: UsageVoidIn, uow: UnitOfWorkDep, caller: ServicePrincipal) -> GrantStatusOut:
     """Takes a counted report off the grant, or refuses the report in advance if it has
     not arrived (it is then answered 409 ``usage-report-voided``); voiding again changes
     nothing. Answers the grant's status, as a usage report does."""
-    return status_out(service.void_usage(session, outbox, grant_id=grant_id,
+    return status_out(service.void_usage(uow, grant_id=grant_id,
                                          report_id=report_id, dataset_id=body.dataset_id,
                                          reason=body.reason, actor=caller.subject))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.exchange.grants.service import GrantStatus
+from services.exchange.market.statuses import GrantStatus
 from services.shared.personal import personal_information
 
 

@@ -13,30 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.exchange.grants.tables import AccessGrant, GrantUsage
-from services.exchange.offers.pricing import MeterUnit
+from services.exchange.market.pricing import MeterUnit
+from services.exchange.market.statuses import GrantStatus
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, InvalidInput, NotFound
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
-
-
-class GrantStatus(StrEnum):
-    """Whether a grant lets its holder in now."""
-
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    EXHAUSTED = "exhausted"
 
 
 def status_of(grant: AccessGrant, now: datetime) -> GrantStatus:
@@ -107,28 +98,28 @@ def mint_token(trading: Trading, grant: AccessGrant, now: datetime) -> GrantToke
     return GrantToken(token, expires)
 
 
-def revoke(session: Session, outbox: Outbox, grant: AccessGrant, *, reason: str, actor: str,
+def revoke(uow: UnitOfWork, grant: AccessGrant, *, reason: str, actor: str,
            now: datetime) -> None:
     """Stop a grant for good (a refund or a ruling)."""
     if grant.revoked_at is not None:
         return
     grant.status, grant.revoked_at, grant.revoke_reason = GrantStatus.REVOKED.value, now, reason
-    outbox.record(session, type="grant.revoked", actor=actor, subject=grant.id,
-                  payload={"grant_id": grant.id, "order_id": grant.order_id,
+    uow.record(type="grant.revoked", actor=actor, subject=grant.id,
+               payload={"grant_id": grant.id, "order_id": grant.order_id,
                            "buyer_org_id": grant.buyer_org_id, "reason": reason})
 
 
-def expire_due(session: Session, outbox: Outbox, now: datetime, *, limit: int = 200) -> int:
+def expire_due(uow: UnitOfWork, now: datetime, *, limit: int = 200) -> int:
     """Mark grants whose term has ended as expired and record it; returns how many."""
-    grants = session.scalars(
+    grants = uow.session.scalars(
         select(AccessGrant).where(AccessGrant.status == GrantStatus.ACTIVE.value,
                                   AccessGrant.expires_at <= now)
         .order_by(AccessGrant.expires_at).limit(limit).with_for_update(skip_locked=True)
     ).all()
     for grant in grants:
         grant.status = GrantStatus.EXPIRED.value
-        outbox.record(session, type="grant.expired", actor="system", subject=grant.id,
-                      payload={"grant_id": grant.id, "order_id": grant.order_id,
+        uow.record(type="grant.expired", actor="system", subject=grant.id,
+                   payload={"grant_id": grant.id, "order_id": grant.order_id,
                                "buyer_org_id": grant.buyer_org_id})
     return len(grants)
 
@@ -144,14 +135,14 @@ def grant(session: Session, grant_id: str, *, for_update: bool = False) -> Acces
     return found
 
 
-def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: str,
+def report_usage(uow: UnitOfWork, *, grant_id: str, report_id: str,
                  dataset_id: str, calls: int, rows: int, actor: str) -> AccessGrant:
     """Count calls and rows the catalog served under a grant (once per ``report_id``);
     409 when the grant is not active, the report would pass its quota, or the report
     was voided (``usage-report-voided``)."""
-    found = grant(session, grant_id, for_update=True)
+    found = grant(uow.session, grant_id, for_update=True)
     now = utcnow()
-    seen = session.get(GrantUsage, (grant_id, report_id))
+    seen = uow.session.get(GrantUsage, (grant_id, report_id))
     if seen is not None:
         if seen.voided_at is not None:
             raise Conflict("this usage report was voided and is not counted",
@@ -173,10 +164,10 @@ def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: 
                            slug="quota-exceeded", quota=found.quota, used=used_units(found))
     found.used_calls += calls
     found.used_rows += rows
-    session.add(GrantUsage(grant_id=grant_id, report_id=report_id, dataset_id=dataset_id,
+    uow.session.add(GrantUsage(grant_id=grant_id, report_id=report_id, dataset_id=dataset_id,
                            calls=calls, rows=rows, reported_by=actor, reported_at=now))
-    outbox.record(session, type="grant.used", actor=actor, subject=grant_id,
-                  payload={"grant_id": grant_id, "order_id": found.order_id,
+    uow.record(type="grant.used", actor=actor, subject=grant_id,
+               payload={"grant_id": grant_id, "order_id": found.order_id,
                            "buyer_org_id": found.buyer_org_id, "report_id": report_id,
                            "dataset_id": dataset_id,
                            "calls": calls, "rows": rows, "used_calls": found.used_calls,
@@ -184,7 +175,7 @@ def report_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: 
     return found
 
 
-def void_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: str,
+def void_usage(uow: UnitOfWork, *, grant_id: str, report_id: str,
                dataset_id: str, reason: str, actor: str) -> AccessGrant:
     """Undo a usage report whose data was never served, whatever the grant's status.
 
@@ -193,8 +184,8 @@ def void_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: st
     rather than counted. Voiding a voided report changes nothing. Either first void
     records ``grant.usage_voided``. 409 ``usage-report-mismatch`` when the report was
     for another dataset; 422 ``dataset-not-granted`` for a dataset the grant lacks."""
-    found = grant(session, grant_id, for_update=True)
-    seen = session.get(GrantUsage, (grant_id, report_id))
+    found = grant(uow.session, grant_id, for_update=True)
+    seen = uow.session.get(GrantUsage, (grant_id, report_id))
     if seen is not None and seen.dataset_id != dataset_id:
         raise Conflict("this report_id was reported for another dataset",
                        slug="usage-report-mismatch")
@@ -207,12 +198,12 @@ def void_usage(session: Session, outbox: Outbox, *, grant_id: str, report_id: st
     if seen is None:
         seen = GrantUsage(grant_id=grant_id, report_id=report_id, dataset_id=dataset_id,
                           calls=0, rows=0, reported_by=actor, reported_at=now)
-        session.add(seen)
+        uow.session.add(seen)
     seen.voided_at, seen.void_reason, seen.voided_by = now, reason, actor
     found.used_calls -= seen.calls
     found.used_rows -= seen.rows
-    outbox.record(session, type="grant.usage_voided", actor=actor, subject=grant_id,
-                  payload={"grant_id": grant_id, "order_id": found.order_id,
+    uow.record(type="grant.usage_voided", actor=actor, subject=grant_id,
+               payload={"grant_id": grant_id, "order_id": found.order_id,
                            "buyer_org_id": found.buyer_org_id, "report_id": report_id,
                            "dataset_id": dataset_id,
                            "calls": seen.calls, "rows": seen.rows,

@@ -19,7 +19,8 @@ from services.exchange.identity.schemas import (
     TokenResponse,
     UserOut,
 )
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
 from services.shared.settings import AUDIENCES
@@ -113,14 +114,14 @@ def jwks(response: Response, issuer: IssuerDep) -> dict[str, Any]:
     summary="Register an organisation (pending until an operator approves it)",
 )
 def register_organization(
-    body: OrganizationCreate, session: SessionDep, passwords: PasswordsDep,
-    outbox: OutboxDep, actor: OptionalPrincipal,
+    body: OrganizationCreate, uow: UnitOfWorkDep, passwords: PasswordsDep,
+    actor: OptionalPrincipal,
 ) -> Any:
     """Apply for membership; an operator's registration is active at once."""
     return service.register_organization(
-        session,
+        uow.session,
         passwords,
-        outbox,
+        uow.outbox,
         name=body.name,
         credit_code=body.credit_code,
         roles=body.roles,
@@ -168,12 +169,12 @@ def get_organization(org_id: str, session: SessionDep, actor: CurrentPrincipal) 
     summary="Approve a pending organisation (operators)",
 )
 def approve_organization(
-    org_id: str, session: SessionDep, outbox: OutboxDep, actor: Operator,
+    org_id: str, uow: UnitOfWorkDep, actor: Operator,
     body: Decision | None = None,
 ) -> Any:
     """pending → active."""
     return service.decide_membership(
-        session, outbox, org_id=org_id, approve=True, reason=body.reason if body else "",
+        uow, org_id=org_id, approve=True, reason=body.reason if body else "",
         actor=actor,
     )
 
@@ -185,11 +186,11 @@ def approve_organization(
     summary="Reject a pending organisation, with a reason (operators)",
 )
 def reject_organization(
-    org_id: str, body: Decision, session: SessionDep, outbox: OutboxDep, actor: Operator
+    org_id: str, body: Decision, uow: UnitOfWorkDep, actor: Operator
 ) -> Any:
     """pending → rejected."""
     return service.decide_membership(
-        session, outbox, org_id=org_id, approve=False, reason=body.reason, actor=actor
+        uow, org_id=org_id, approve=False, reason=body.reason, actor=actor
     )
 
 
@@ -220,10 +221,10 @@ def me(session: SessionDep, actor: CurrentPrincipal) -> Me:
     summary="Create an API key for machine clients (the secret is shown once)",
 )
 def create_api_key(
-    body: ApiKeyCreate, session: SessionDep, outbox: OutboxDep, actor: CurrentPrincipal
+    body: ApiKeyCreate, uow: UnitOfWorkDep, actor: CurrentPrincipal
 ) -> Any:
     """A client id and secret for the client-credentials grant."""
-    key, secret = service.create_api_key(session, outbox, name=body.name, actor=actor)
+    key, secret = service.create_api_key(uow, name=body.name, actor=actor)
     return ApiKeyCreated(
         id=key.id, name=key.name, created_at=key.created_at, revoked_at=None,
         last_used_at=None, client_secret=secret,
@@ -246,10 +247,10 @@ def list_api_keys(session: SessionDep, actor: CurrentPrincipal) -> Any:
     summary="Revoke an API key",
 )
 def revoke_api_key(
-    client_id: str, session: SessionDep, outbox: OutboxDep, actor: CurrentPrincipal
+    client_id: str, uow: UnitOfWorkDep, actor: CurrentPrincipal
 ) -> Response:
     """The key stops getting tokens at once."""
-    service.revoke_api_key(session, outbox, client_id=client_id, actor=actor)
+    service.revoke_api_key(uow, client_id=client_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

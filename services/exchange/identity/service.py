@@ -28,6 +28,8 @@ from services.exchange.identity.tables import (
     ServiceClient,
     User,
 )
+from services.exchange.market.statuses import OrganizationStatus
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
@@ -84,7 +86,7 @@ def register_organization(
         id=new_id("org"),
         name=name.strip(),
         credit_code=code,
-        status="active" if by_operator else "pending",
+        status=(OrganizationStatus.ACTIVE if by_operator else OrganizationStatus.PENDING).value,
         created_at=now,
         decided_at=now if by_operator else None,
         decided_by=actor.subject if by_operator and actor else None,
@@ -115,27 +117,25 @@ def register_organization(
 
 
 def decide_membership(
-    session: Session, outbox: Outbox, *, org_id: str, approve: bool, reason: str,
+    uow: UnitOfWork, *, org_id: str, approve: bool, reason: str,
     actor: Principal,
 ) -> Organization:
     """Approve or reject a pending organisation (operators only)."""
-    org = repository.organization(session, org_id, for_update=True)
+    org = repository.organization(uow.session, org_id, for_update=True)
     if org is None:
         raise NotFound(f"no organisation {org_id}")
-    if org.status != "pending":
+    if org.status != OrganizationStatus.PENDING:
         raise Conflict(
             f"organisation is {org.status}; only pending organisations can be decided",
             slug="invalid-transition",
         )
     if not approve and not reason.strip():
         raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
-    org.status = "active" if approve else "rejected"
+    org.status = (OrganizationStatus.ACTIVE if approve else OrganizationStatus.REJECTED).value
     org.decided_at = utcnow()
     org.decided_by = actor.subject
     org.decision_reason = reason.strip() or None
-    outbox.record(
-        session,
-        type="organization.approved" if approve else "organization.rejected",
+    uow.record(type="organization.approved" if approve else "organization.rejected",
         actor=actor.subject,
         subject=org.id,
         payload={"org_id": org.id, "status": org.status,
@@ -156,7 +156,7 @@ def _active_org(session: Session, org_id: str) -> Organization:
     org = repository.organization(session, org_id)
     if org is None:
         raise Unauthorized("invalid credentials", slug="invalid-grant", error="invalid_grant")
-    if org.status != "active":
+    if org.status != OrganizationStatus.ACTIVE:
         raise Forbidden(
             f"organisation is {org.status}; tokens are issued only once it is approved",
             slug="organization-not-active",
@@ -208,7 +208,7 @@ def authenticate_service(
 
 
 def create_api_key(
-    session: Session, outbox: Outbox, *, name: str, actor: Principal
+    uow: UnitOfWork, *, name: str, actor: Principal
 ) -> tuple[ApiKey, str]:
     """A new API key for the caller's organisation, with its secret (shown once)."""
     if actor.kind != "user" or actor.org is None:
@@ -222,24 +222,24 @@ def create_api_key(
         created_by=actor.subject,
         created_at=utcnow(),
     )
-    session.add(key)
-    session.flush()
-    outbox.record(session, type="api_key.created", actor=actor.subject, subject=key.id,
-                  payload={"client_id": key.id, "org_id": key.org_id})
+    uow.session.add(key)
+    uow.session.flush()
+    uow.record(type="api_key.created", actor=actor.subject, subject=key.id,
+               payload={"client_id": key.id, "org_id": key.org_id})
     return key, secret
 
 
 def revoke_api_key(
-    session: Session, outbox: Outbox, *, client_id: str, actor: Principal
+    uow: UnitOfWork, *, client_id: str, actor: Principal
 ) -> ApiKey:
     """Revoke one of the caller's organisation's API keys."""
-    key = repository.api_key(session, client_id)
+    key = repository.api_key(uow.session, client_id)
     if key is None or key.org_id != actor.org:
         raise NotFound(f"no API key {client_id}")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        outbox.record(session, type="api_key.revoked", actor=actor.subject, subject=key.id,
-                      payload={"client_id": key.id, "org_id": key.org_id})
+        uow.record(type="api_key.revoked", actor=actor.subject, subject=key.id,
+                   payload={"client_id": key.id, "org_id": key.org_id})
     return key
 
 
@@ -263,7 +263,7 @@ def ensure_operator(
             id=new_id("org"),
             name=org_name,
             credit_code=normalise_credit_code(credit_code),
-            status="active",
+            status=OrganizationStatus.ACTIVE.value,
             created_at=now,
             decided_at=now,
             decided_by="bootstrap",

@@ -16,7 +16,8 @@ from services.exchange.money.schemas import (
     PostingOut,
     TrialBalanceOut,
 )
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator
 from services.shared.problems import Forbidden
 
@@ -50,7 +51,7 @@ def my_entries(session: SessionDep, actor: CurrentPrincipal,
 
 @router.post("/accounts/{org_id}/deposits", status_code=status.HTTP_201_CREATED,
              response_model=DepositOut, summary="Record an external bank deposit (operators)")
-def deposit(org_id: str, body: DepositIn, session: SessionDep, outbox: OutboxDep,
+def deposit(org_id: str, body: DepositIn, uow: UnitOfWorkDep,
             actor: Operator,
             idempotency_key: Annotated[str | None, Header(
                 alias="Idempotency-Key", max_length=200,
@@ -58,7 +59,7 @@ def deposit(org_id: str, body: DepositIn, session: SessionDep, outbox: OutboxDep
             ) -> Any:
     """Credit the organisation's available balance (bank clearing → member)."""
     def run() -> Answer:
-        entry_id, b = service.record_deposit(session, outbox, org_id=org_id,
+        entry_id, b = service.record_deposit(uow, org_id=org_id,
                                              amount_fen=body.amount_fen,
                                              reference=body.reference, actor=actor)
         out = DepositOut(org_id=org_id, balance_fen=b.balance_fen, escrow_fen=b.escrow_fen,
@@ -67,7 +68,7 @@ def deposit(org_id: str, body: DepositIn, session: SessionDep, outbox: OutboxDep
 
     if idempotency_key is None:
         return run().body
-    return run_once(session, principal=actor, key=idempotency_key, method="POST",
+    return run_once(uow.session, principal=actor, key=idempotency_key, method="POST",
                     path=f"/v1/accounts/{org_id}/deposits", body=body.model_dump(mode="json"),
                     run=run)
 

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from services.exchange.market.pricing import MAX_AMOUNT_FEN
 from services.shared.problems import Conflict, InvalidInput
 
 BASIS_POINTS = 10_000
-MAX_AMOUNT_FEN = 10**15  # ten trillion yuan: far beyond any trade, far below 2**53
 
 
 class AccountKind(StrEnum):

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository as identity
+from services.exchange.market.statuses import OrganizationStatus
 from services.exchange.money import model, repository
 from services.exchange.money.model import Account, JournalEntry
 from services.exchange.money.tables import JournalEntryRow
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import NotFound
 
 
@@ -87,22 +88,22 @@ def balances_of(session: Session, org_id: str) -> Balances:
                     repository.kept_balance(session, model.escrow(org_id)))
 
 
-def record_deposit(session: Session, outbox: Outbox, *, org_id: str, amount_fen: int,
+def record_deposit(uow: UnitOfWork, *, org_id: str, amount_fen: int,
                    reference: str | None, actor: Principal) -> tuple[str, Balances]:
     """Credit an external bank deposit to a member (operators record them)."""
-    org = identity.organization(session, org_id)
-    if org is None or org.status != "active":
+    org = identity.organization(uow.session, org_id)
+    if org is None or org.status != OrganizationStatus.ACTIVE:
         raise NotFound(f"no active organisation {org_id}")
     entry = model.deposit(org_id, amount_fen)
     entry_id = new_entry_id()
-    outbox.record(session, type="account.deposited", actor=actor.subject, subject=org_id,
-                  payload={"org_id": org_id, "amount_fen": amount_fen,
+    uow.record(type="account.deposited", actor=actor.subject, subject=org_id,
+               payload={"org_id": org_id, "amount_fen": amount_fen,
                            "journal_entry_id": entry_id,
                            "postings": postings_payload(entry),
                            "reference_sha256": canonical_sha256(reference or "")})
-    posted = post(session, entry, actor=actor.subject, reference=reference, entry_id=entry_id)
+    posted = post(uow.session, entry, actor=actor.subject, reference=reference, entry_id=entry_id)
     return posted.entry_id, Balances(org_id, posted.balances[model.available(org_id)],
-                                     repository.kept_balance(session, model.escrow(org_id)))
+                                     repository.kept_balance(uow.session, model.escrow(org_id)))
 
 
 @dataclass(frozen=True)

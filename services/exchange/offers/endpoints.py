@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from services.exchange.market.pricing import Plan
+from services.exchange.market.statuses import OfferStatus
 from services.exchange.offers import repository, service
-from services.exchange.offers.pricing import Plan
 from services.exchange.offers.schemas import OfferCreate, OfferOut, OfferPage
-from services.shared.app import OutboxDep, SessionDep
+from services.exchange.unit_of_work import UnitOfWorkDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Provider
 
 router = APIRouter(tags=["offers"])
@@ -17,11 +19,11 @@ router = APIRouter(tags=["offers"])
 
 @router.post("/offers", status_code=status.HTTP_201_CREATED, response_model=OfferOut,
              summary="Offer a registered asset on a price plan (its owner)")
-def create_offer(body: OfferCreate, session: SessionDep, outbox: OutboxDep,
+def create_offer(body: OfferCreate, uow: UnitOfWorkDep,
                  actor: Provider) -> OfferOut:
     """One-time, subscription or metered (graduated tiers), with an ODRL usage policy;
     offers over public bodies' data must respect the regulators' price caps."""
-    return OfferOut.model_validate(service.create_offer(session, outbox, body=body,
+    return OfferOut.model_validate(service.create_offer(uow, body=body,
                                                         actor=actor))
 
 
@@ -40,7 +42,8 @@ def list_offers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OfferPage:
     """Active offers, newest first; pass ``next_cursor`` back as ``cursor``."""
-    statuses = ["active", "withdrawn"] if include_withdrawn else ["active"]
+    shown = list(OfferStatus) if include_withdrawn else [OfferStatus.ACTIVE]
+    statuses = [s.value for s in shown]
     items = repository.search(session, q=q, theme=theme, plan=plan.value if plan else None,
                               provider=provider, asset_id=asset_id, max_price_fen=max_price_fen,
                               statuses=statuses, after=cursor, limit=limit)
@@ -56,8 +59,8 @@ def get_offer(offer_id: str, session: SessionDep) -> OfferOut:
 
 @router.post("/offers/{offer_id}/withdraw", response_model=OfferOut,
              summary="Withdraw an offer (its provider)")
-def withdraw_offer(offer_id: str, session: SessionDep, outbox: OutboxDep,
+def withdraw_offer(offer_id: str, uow: UnitOfWorkDep,
                    actor: CurrentPrincipal) -> OfferOut:
     """active → withdrawn; orders already placed go on."""
-    return OfferOut.model_validate(service.withdraw_offer(session, outbox, offer_id=offer_id,
+    return OfferOut.model_validate(service.withdraw_offer(uow, offer_id=offer_id,
                                                           actor=actor))

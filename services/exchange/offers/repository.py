@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, or_, select, update
 from sqlalchemy.orm import Session
 
+from services.exchange.market.statuses import OfferStatus
 from services.exchange.offers.tables import Offer
 
 
@@ -19,12 +20,13 @@ def offer(session: Session, offer_id: str) -> Offer | None:
 def withdraw_offers_of_asset(session: Session, asset_id: str, now: datetime) -> list[str]:
     """Withdraw every active offer of an asset; returns their ids."""
     ids = list(session.scalars(
-        select(Offer.id).where(Offer.asset_id == asset_id, Offer.status == "active")
+        select(Offer.id).where(Offer.asset_id == asset_id,
+                               Offer.status == OfferStatus.ACTIVE.value)
         .order_by(Offer.id)
     ).all())
     if ids:
         session.execute(update(Offer).where(Offer.id.in_(ids))
-                        .values(status="withdrawn", withdrawn_at=now))
+                        .values(status=OfferStatus.WITHDRAWN.value, withdrawn_at=now))
     return ids
 
 
@@ -54,5 +56,5 @@ def search(session: Session, *, q: str | None, theme: str | None, plan: str | No
 
 def active_offers(session: Session, *, limit: int) -> Sequence[Offer]:
     """The newest active offers (the pool demands are matched against)."""
-    return session.scalars(select(Offer).where(Offer.status == "active")
+    return session.scalars(select(Offer).where(Offer.status == OfferStatus.ACTIVE.value)
                            .order_by(Offer.id.desc()).limit(limit)).all()

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.exchange.market.pricing import MeterUnit, Plan
+from services.exchange.market.public_pricing import PurposeCategory
 from services.exchange.money.schemas import Fen
-from services.exchange.offers.pricing import MeterUnit, Plan, PurposeCategory
 
 
 class TierIn(BaseModel):

@@ -7,25 +7,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.exchange.assets import service as assets
+from services.exchange.market.eligibility import check_may_offer, check_withdrawable
+from services.exchange.market.pricing import MeterUnit, Plan, PriceTerms, Tier, validate_terms
+from services.exchange.market.public_pricing import check_cap
+from services.exchange.market.statuses import OfferStatus
+from services.exchange.market.usage_policy import UsageTerms, check_usage, offer_policy
 from services.exchange.offers import repository
-from services.exchange.offers.policy import UsageTerms, check_usage, offer_policy
-from services.exchange.offers.pricing import (
-    MeterUnit,
-    Plan,
-    PriceTerms,
-    Tier,
-    check_cap,
-    validate_terms,
-)
 from services.exchange.offers.schemas import OfferCreate
 from services.exchange.offers.tables import Offer
 from services.exchange.public_pricing import repository as public_pricing
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
-from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
+from services.shared.problems import Forbidden, NotFound
 
 
 def price_terms(offer: Offer) -> PriceTerms:
@@ -53,25 +49,19 @@ def terms_document(offer: Offer, asset_content_sha256: str) -> dict[str, Any]:
             "rights": offer.rights, "usage": offer.usage, "policy": offer.policy}
 
 
-def create_offer(session: Session, outbox: Outbox, *, body: OfferCreate,
+def create_offer(uow: UnitOfWork, *, body: OfferCreate,
                  actor: Principal) -> Offer:
     """Publish an offer over a registered asset of the caller's organisation."""
-    asset = assets.visible_asset(session, body.asset_id, actor)
-    if asset.owner_org_id != actor.org:
-        raise Forbidden("only the asset's owner offers it", slug="owner-only")
-    if asset.status != "registered":
-        raise Conflict(f"the asset is {asset.status}; only registered assets are offered",
-                       slug="asset-not-registered")
-    missing = sorted(set(body.rights) - set(asset.rights))
-    if missing:
-        raise InvalidInput(f"the asset's registration does not claim the right(s) "
-                           f"{', '.join(missing)}", slug="right-not-claimed")
+    asset = assets.visible_asset(uow.session, body.asset_id, actor)
+    check_may_offer(asset_owner_org=asset.owner_org_id, asset_status=asset.status,
+                    seller_org=actor.org, offered_rights=body.rights,
+                    claimed_rights=asset.rights)
     tiers = tuple(Tier(t.up_to, t.unit_price_fen) for t in body.tiers)
     terms = validate_terms(PriceTerms(body.plan, body.price_fen, body.term_days,
                                       body.period_days, body.unit, tiers))
     cap = None
     if asset.public_data:
-        cap = check_cap(terms, asset.themes, public_pricing.caps(session, asset.themes))
+        cap = check_cap(terms, asset.themes, public_pricing.caps(uow.session, asset.themes))
     usage = check_usage(UsageTerms(purposes=tuple(str(p) for p in body.policy.purposes),
                                    territory=body.policy.territory,
                                    onward_transfer=body.policy.onward_transfer,
@@ -79,7 +69,7 @@ def create_offer(session: Session, outbox: Outbox, *, body: OfferCreate,
     offer_id = new_id("off")
     assert actor.org is not None
     offer = Offer(
-        id=offer_id, asset_id=asset.id, provider_org_id=actor.org, status="active",
+        id=offer_id, asset_id=asset.id, provider_org_id=actor.org, status=OfferStatus.ACTIVE.value,
         plan=terms.plan.value, price_fen=terms.price_fen, term_days=terms.term_days,
         period_days=terms.period_days, unit=terms.unit.value if terms.unit else None,
         tiers=[{"up_to": t.up_to, "unit_price_fen": t.unit_price_fen} for t in tiers],
@@ -96,10 +86,10 @@ def create_offer(session: Session, outbox: Outbox, *, body: OfferCreate,
         cap_fen=cap[1] if cap else None, created_by=actor.subject, created_at=utcnow(),
     )
     offer.terms_sha256 = canonical_sha256(terms_document(offer, asset.content_sha256))
-    session.add(offer)
-    session.flush()
-    outbox.record(session, type="offer.published", actor=actor.subject, subject=offer.id,
-                  payload={"offer_id": offer.id, "asset_id": asset.id,
+    uow.session.add(offer)
+    uow.session.flush()
+    uow.record(type="offer.published", actor=actor.subject, subject=offer.id,
+               payload={"offer_id": offer.id, "asset_id": asset.id,
                            "provider_org_id": offer.provider_org_id, "plan": offer.plan,
                            "price_fen": offer.price_fen, "term_days": offer.term_days,
                            "tiers": offer.tiers, "terms_sha256": offer.terms_sha256,
@@ -115,15 +105,14 @@ def get_offer(session: Session, offer_id: str) -> Offer:
     return offer
 
 
-def withdraw_offer(session: Session, outbox: Outbox, *, offer_id: str,
+def withdraw_offer(uow: UnitOfWork, *, offer_id: str,
                    actor: Principal) -> Offer:
     """active → withdrawn (its provider); orders already made go on."""
-    offer = get_offer(session, offer_id)
+    offer = get_offer(uow.session, offer_id)
     if offer.provider_org_id != actor.org:
         raise Forbidden("only the offer's provider withdraws it", slug="owner-only")
-    if offer.status != "active":
-        raise Conflict("the offer is already withdrawn", slug="invalid-transition")
-    offer.status, offer.withdrawn_at = "withdrawn", utcnow()
-    outbox.record(session, type="offer.withdrawn", actor=actor.subject, subject=offer.id,
-                  payload={"offer_id": offer.id, "asset_id": offer.asset_id})
+    check_withdrawable(offer.status)
+    offer.status, offer.withdrawn_at = OfferStatus.WITHDRAWN.value, utcnow()
+    uow.record(type="offer.withdrawn", actor=actor.subject, subject=offer.id,
+               payload={"offer_id": offer.id, "asset_id": offer.asset_id})
     return offer

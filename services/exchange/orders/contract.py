@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.exchange.assets.tables import Asset
-from services.exchange.offers.pricing import Quote
+from services.exchange.market.pricing import Quote
 from services.exchange.offers.tables import Offer
 from services.exchange.orders.repository import PartyRecord
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
 from services.exchange.idempotency.service import Answer, run_once
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders import service, settlement
-from services.exchange.orders.model import (
-    TRANSITIONS,
-    OrderAction,
-    OrderState,
-    Party,
-    allowed_actions,
-)
+from services.exchange.orders.model import TRANSITIONS, OrderAction, Party, allowed_actions
 from services.exchange.orders.moves import party_of
 from services.exchange.orders.schemas import (
     ComplianceDecision,
@@ -27,12 +22,15 @@ from services.exchange.orders.schemas import (
     OrderPage,
     Reason,
 )
-from services.exchange.orders.tables import Order
 from services.exchange.trading.context import TradingDep
+from services.exchange.unit_of_work import UnitOfWorkDep, WriteUnitOfWorkDep
 from services.exchange.vouchers import service as vouchers
-from services.shared.app import OutboxDep, SessionDep, WriteSessionDep
+from services.shared.app import SessionDep, WriteSessionDep
 from services.shared.auth import Buyer, CurrentPrincipal, Principal, Provider, Regulator
 from services.shared.problems import PROBLEM_JSON, Conflict
+
+if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
+    from services.exchange.orders.tables import Order
 
 router = APIRouter(tags=["orders"])
 
@@ -79,17 +77,17 @@ def order_out(order: Order, viewer: Principal) -> OrderOut:
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=OrderOut,
              responses=_PROBLEMS, summary="Order an offer (buyers; Idempotency-Key required)")
-def create_order(body: OrderCreate, session: SessionDep, outbox: OutboxDep,
-                 trading: TradingDep, actor: Buyer, idempotency_key: IdempotencyKey) -> Any:
+def create_order(body: OrderCreate, uow: UnitOfWorkDep, actor: Buyer,
+                 idempotency_key: IdempotencyKey) -> Any:
     """→ requested. The contract is fixed now and the buyer's acceptance signed."""
     def run() -> Answer:
-        order = service.place_order(session, outbox, trading, offer_id=body.offer_id,
+        order = service.place_order(uow, offer_id=body.offer_id,
                                     purpose=body.purpose,
                                     purpose_category=body.purpose_category,
                                     quantity=body.quantity, actor=actor)
         return Answer(status.HTTP_201_CREATED, order_out(order, actor).model_dump(mode="json"))
 
-    return run_once(session, principal=actor, key=idempotency_key, method="POST",
+    return run_once(uow.session, principal=actor, key=idempotency_key, method="POST",
                     path="/v1/orders", body=body.model_dump(mode="json"), run=run)
 
 
@@ -120,63 +118,59 @@ def get_order(order_id: str, session: SessionDep, actor: CurrentPrincipal) -> Or
 
 @router.post("/orders/{order_id}/accept", response_model=OrderOut, responses=_PROBLEMS,
              summary="Accept a request (the offer's provider)")
-def accept(order_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-           actor: Provider) -> OrderOut:
+def accept(order_id: str, uow: UnitOfWorkDep, actor: Provider) -> OrderOut:
     """requested → accepted; the contract is concluded and the acceptance signed."""
-    return order_out(service.accept_order(session, outbox, trading, order_id=order_id,
+    return order_out(service.accept_order(uow, order_id=order_id,
                                           actor=actor), actor)
 
 
 @router.post("/orders/{order_id}/reject", response_model=OrderOut, responses=_PROBLEMS,
              summary="Reject a request (the offer's provider)")
-def reject(order_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-           actor: Provider, body: Reason | None = None) -> OrderOut:
+def reject(order_id: str, uow: UnitOfWorkDep, actor: Provider,
+           body: Reason | None = None) -> OrderOut:
     """requested → rejected."""
-    return order_out(service.reject_order(session, outbox, trading, order_id=order_id,
+    return order_out(service.reject_order(uow, order_id=order_id,
                                           reason=body.reason if body else "", actor=actor),
                      actor)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=OrderOut, responses=_PROBLEMS,
              summary="Cancel before paying (the buyer)")
-def cancel(order_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-           actor: Buyer) -> OrderOut:
+def cancel(order_id: str, uow: UnitOfWorkDep, actor: Buyer) -> OrderOut:
     """requested or accepted → cancelled."""
-    return order_out(service.cancel_order(session, outbox, trading, order_id=order_id,
+    return order_out(service.cancel_order(uow, order_id=order_id,
                                           actor=actor), actor)
 
 
 @router.post("/orders/{order_id}/compliance", response_model=OrderOut, responses=_PROBLEMS,
              summary="Approve or refuse an order over important-grade data (regulators)")
-def compliance(order_id: str, body: ComplianceDecision, session: SessionDep,
-               outbox: OutboxDep, trading: TradingDep, actor: Regulator) -> OrderOut:
+def compliance(order_id: str, body: ComplianceDecision, uow: UnitOfWorkDep,
+               actor: Regulator) -> OrderOut:
     """Approval lets the provider accept; refusal → rejected."""
-    return order_out(service.decide_compliance(session, outbox, trading, order_id=order_id,
+    return order_out(service.decide_compliance(uow, order_id=order_id,
                                                approve=body.approve, reason=body.reason,
                                                actor=actor), actor)
 
 
 @router.post("/orders/{order_id}/pay", response_model=OrderOut, responses=_PROBLEMS,
              summary="Pay into escrow (the buyer; Idempotency-Key required)")
-def pay(order_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-        actor: Buyer, idempotency_key: IdempotencyKey) -> Any:
+def pay(order_id: str, uow: UnitOfWorkDep, actor: Buyer, idempotency_key: IdempotencyKey) -> Any:
     """accepted → paid: the price moves to escrow and an access grant is issued. A retry
     with the same key replays the answer and never charges twice."""
     def run() -> Answer:
-        order = settlement.pay_order(session, outbox, trading, order_id=order_id, actor=actor)
+        order = settlement.pay_order(uow, order_id=order_id, actor=actor)
         return Answer(status.HTTP_200_OK, order_out(order, actor).model_dump(mode="json"))
 
-    return run_once(session, principal=actor, key=idempotency_key, method="POST",
+    return run_once(uow.session, principal=actor, key=idempotency_key, method="POST",
                     path=f"/v1/orders/{order_id}/pay", body=None, run=run)
 
 
 @router.get("/orders/{order_id}/grant", response_model=GrantOut, responses=_PROBLEMS,
             summary="A grant token for the catalog (the buyer)")
-def grant(order_id: str, session: WriteSessionDep, outbox: OutboxDep, trading: TradingDep,
-          actor: Buyer) -> GrantOut:
+def grant(order_id: str, uow: WriteUnitOfWorkDep, actor: Buyer) -> GrantOut:
     """A fresh short-lived token while the grant is active; the first fetch marks the
     order delivered."""
-    token, found = settlement.deliver_grant(session, outbox, trading, order_id=order_id,
+    token, found = settlement.deliver_grant(uow, order_id=order_id,
                                             actor=actor)
     return GrantOut(grant_id=found.id, token=token.token, expires_at=token.expires_at,
                     grant_expires_at=found.expires_at, dataset_ids=found.dataset_ids,
@@ -186,10 +180,9 @@ def grant(order_id: str, session: WriteSessionDep, outbox: OutboxDep, trading: T
 
 @router.post("/orders/{order_id}/confirm", response_model=OrderOut, responses=_PROBLEMS,
              summary="Accept delivery (the buyer)")
-def confirm(order_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-            actor: Buyer) -> OrderOut:
+def confirm(order_id: str, uow: UnitOfWorkDep, actor: Buyer) -> OrderOut:
     """paid or delivered → settled: the provider is paid less the fee; a voucher is issued."""
-    return order_out(settlement.confirm_order(session, outbox, trading, order_id=order_id,
+    return order_out(settlement.confirm_order(uow, order_id=order_id,
                                               actor=actor), actor)
 
 

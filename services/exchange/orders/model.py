@@ -22,22 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from services.exchange.market.statuses import OrderState
 from services.shared.problems import Conflict, Forbidden
-
-
-class OrderState(StrEnum):
-    """Where an order stands."""
-
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    PAID = "paid"
-    DELIVERED = "delivered"
-    SETTLED = "settled"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-    DISPUTED = "disputed"
-    REFUNDED = "refunded"
 
 
 class OrderAction(StrEnum):

@@ -9,21 +9,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders.model import (
     TERMINAL_STATES,
     OrderAction,
     OrderClock,
     OrderFacts,
-    OrderState,
     Party,
     decide,
     expiry_deadline,
     settle_after,
 )
 from services.exchange.orders.tables import Order, OrderMove
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.events import EventRecord
-from services.shared.outbox import Outbox
 from services.shared.problems import NotFound
 
 
@@ -73,7 +73,7 @@ def lock_order(session: Session, order_id: str, *, skip_locked: bool = False) ->
     return session.scalars(stmt).first()
 
 
-def move(session: Session, outbox: Outbox, order: Order, action: OrderAction, *,
+def move(uow: UnitOfWork, order: Order, action: OrderAction, *,
          party: Party, actor: str, clock: OrderClock, now: datetime,
          payload: dict[str, Any] | None = None) -> EventRecord:
     """Take ``action`` on ``order``: update it, add the history row, record the event."""
@@ -87,14 +87,13 @@ def move(session: Session, outbox: Outbox, order: Order, action: OrderAction, *,
     order.due_at = expiry_deadline(facts, clock) or settle_after(facts, clock)
     if facts.state in TERMINAL_STATES:
         order.closed_at = now
-    event = outbox.record(
-        session, type=step.event, actor=actor, subject=order.id,
+    event = uow.record(type=step.event, actor=actor, subject=order.id,
         payload={"order_id": order.id, "action": action.value, "from": before.value,
                  "to": facts.state.value, "buyer_org_id": order.buyer_org_id,
                  "provider_org_id": order.provider_org_id,
                  "contract_sha256": order.contract_sha256, **(payload or {})},
     )
-    session.add(OrderMove(order_id=order.id, action=action.value, from_status=before.value,
+    uow.session.add(OrderMove(order_id=order.id, action=action.value, from_status=before.value,
                           to_status=facts.state.value, actor=actor, event_id=event.event_id,
                           at=now))
     return event

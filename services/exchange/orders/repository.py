@@ -46,3 +46,8 @@ def contract_terms(session: Session, order: Order) -> ContractTerms:
     return ContractTerms(dataset_ids=[h["dataset_id"] for h in hashes], dataset_hashes=hashes,
                          content_sha256=document["asset"]["content_sha256"],
                          unit=document["price"]["unit"])
+
+
+def order_status(session: Session, order_id: Any) -> str | None:
+    """The status of the order with ``order_id`` (None: no such order)."""
+    return session.scalar(select(Order.status).where(Order.id == order_id))

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.exchange.offers.pricing import PurposeCategory
-from services.exchange.orders.model import OrderState
+from services.exchange.market.public_pricing import PurposeCategory
+from services.exchange.market.statuses import OrderState
 
 
 class OrderCreate(BaseModel):

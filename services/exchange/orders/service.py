@@ -16,17 +16,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.assets import repository as assets
-from services.exchange.offers import repository as offers
-from services.exchange.offers.policy import agreement_policy, purpose_permitted
-from services.exchange.offers.pricing import (
+from services.exchange.market.classification import needs_regulator_approval
+from services.exchange.market.eligibility import check_may_order
+from services.exchange.market.pricing import MeterUnit, quote
+from services.exchange.market.public_pricing import (
     PUBLIC_INTEREST,
-    MeterUnit,
     PurposeCategory,
-    applicable_cap,
-    capped_price,
+    check_order_within_cap,
     free_use_applies,
-    quote,
 )
+from services.exchange.market.statuses import OrderState
+from services.exchange.market.usage_policy import agreement_policy
+from services.exchange.offers import repository as offers
 from services.exchange.offers.service import price_terms, usage_terms
 from services.exchange.orders import repository
 from services.exchange.orders.contract import acceptance_document, contract_document
@@ -34,51 +35,40 @@ from services.exchange.orders.model import OrderAction, Party
 from services.exchange.orders.moves import load_order, move
 from services.exchange.orders.tables import Contract, ContractAcceptance, Order, OrderMove
 from services.exchange.public_pricing import repository as public_pricing
-from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 
-def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id: str,
+def place_order(uow: UnitOfWork, *, offer_id: str,
                 purpose: str, purpose_category: PurposeCategory, quantity: int | None,
                 actor: Principal) -> Order:
     """A buyer's request on an active offer: the contract is fixed and the buyer's
     acceptance signed; the provider has until the request deadline to answer."""
     if actor.org is None:
         raise Forbidden("orders are placed by member organisations", slug="members-only")
-    offer = offers.offer(session, offer_id)
+    offer = offers.offer(uow.session, offer_id)
     if offer is None:
         raise InvalidInput(f"no offer {offer_id}", slug="unknown-offer")
-    if offer.status != "active":
-        raise Conflict("the offer has been withdrawn", slug="offer-withdrawn")
-    if offer.provider_org_id == actor.org:
-        raise InvalidInput("an organisation cannot buy its own offer", slug="own-offer")
     usage = usage_terms(offer)
-    if not purpose_permitted(usage, purpose_category.value):
-        raise InvalidInput(f"the offer's policy does not permit the purpose "
-                           f"{purpose_category.value!r}", slug="purpose-not-permitted",
-                           permitted=list(usage.purposes))
-    asset = assets.asset(session, offer.asset_id)
-    if asset is None or asset.status != "registered":
-        raise Conflict("the offer's asset is no longer registered", slug="asset-not-registered")
+    asset = assets.asset(uow.session, offer.asset_id)
+    check_may_order(offer_status=offer.status, provider_org=offer.provider_org_id,
+                    buyer_org=actor.org, usage=usage, purpose=purpose_category.value,
+                    asset_status=asset.status if asset else None)
+    assert asset is not None
     terms = price_terms(offer)
     now = utcnow()
     if offer.public_data:
-        cap = applicable_cap(asset.themes, terms.plan,
-                             public_pricing.caps(session, asset.themes))
-        if cap is not None and capped_price(terms) > cap[1]:
-            raise Conflict(f"the offer's price is above the regulator's current cap of "
-                           f"{cap[1]} fen for theme {cap[0]!r}", slug="offer-above-cap")
+        check_order_within_cap(terms, asset.themes, public_pricing.caps(uow.session, asset.themes))
     free = offer.public_data and purpose_category in PUBLIC_INTEREST and free_use_applies(
         public_data=True, category=purpose_category,
-        approved=public_pricing.approved_categories(session, actor.org, now))
+        approved=public_pricing.approved_categories(uow.session, actor.org, now))
     priced = quote(terms, quantity=quantity, free_use=free)
-    known = repository.parties(session, [offer.provider_org_id, actor.org])
+    known = repository.parties(uow.session, [offer.provider_org_id, actor.org])
     provider, buyer = known.get(offer.provider_org_id), known.get(actor.org)
     if provider is None or buyer is None:
         raise NotFound("a party of this order is unknown")
@@ -96,26 +86,27 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
     contract_sha256 = canonical_sha256(document)
     order = Order(
         id=order_id, offer_id=offer.id, asset_id=asset.id, buyer_org_id=buyer.id,
-        provider_org_id=provider.id, status="requested", purpose=purpose,
+        provider_org_id=provider.id, status=OrderState.REQUESTED.value, purpose=purpose,
         purpose_category=purpose_category.value, plan=offer.plan, quantity=quantity,
         term_days=offer.term_days, amount_fen=priced.amount_fen,
         list_amount_fen=priced.list_amount_fen, free_use=priced.free_use,
-        needs_regulator_approval=offer.grade == "important", contract_sha256=contract_sha256,
+        needs_regulator_approval=needs_regulator_approval(offer.grade),
+        contract_sha256=contract_sha256,
         created_by=actor.subject, created_at=now, updated_at=now,
-        due_at=now + trading.clock.request_expiry,
+        due_at=now + uow.trading.clock.request_expiry,
     )
-    acceptance = trading.signer.sign(acceptance_document(
+    acceptance = uow.trading.signer.sign(acceptance_document(
         order_id=order_id, contract_sha256=contract_sha256, role="buyer",
         party_org_id=buyer.id, actor=actor.subject, accepted_at=rfc3339(now)))
-    session.add(order)
-    session.flush()
-    session.add_all([
+    uow.session.add(order)
+    uow.session.flush()
+    uow.session.add_all([
         Contract(order_id=order_id, document=document, sha256=contract_sha256),
         ContractAcceptance(order_id=order_id, role="buyer", party_org_id=buyer.id,
                            document=acceptance, accepted_at=now),
     ])
-    event = outbox.record(session, type="order.requested", actor=actor.subject, subject=order_id,
-                          payload={
+    event = uow.record(type="order.requested", actor=actor.subject, subject=order_id,
+                       payload={
                               "order_id": order_id, "offer_id": offer.id, "asset_id": asset.id,
                               "buyer_org_id": buyer.id, "provider_org_id": provider.id,
                               "plan": offer.plan, "quantity": quantity,
@@ -130,56 +121,56 @@ def place_order(session: Session, outbox: Outbox, trading: Trading, *, offer_id:
                               "contract_sha256": contract_sha256,
                               "buyer_acceptance_sha256": canonical_sha256(acceptance),
                               "needs_regulator_approval": order.needs_regulator_approval})
-    session.add(OrderMove(order_id=order_id, action="request", from_status="none",
-                          to_status="requested", actor=actor.subject, event_id=event.event_id,
-                          at=now))
+    uow.session.add(OrderMove(order_id=order_id, action="request", from_status="none",
+                          to_status=OrderState.REQUESTED.value, actor=actor.subject,
+                          event_id=event.event_id, at=now))
     return order
 
 
-def accept_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def accept_order(uow: UnitOfWork, *, order_id: str,
                  actor: Principal) -> Order:
     """requested → accepted: the contract is concluded and the provider's acceptance
     signed; the buyer has until the payment deadline to pay."""
-    order, party = load_order(session, order_id, actor, for_update=True)
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
     now = utcnow()
-    contract = session.get(Contract, order.id)
+    contract = uow.session.get(Contract, order.id)
     assert contract is not None
-    acceptance = trading.signer.sign(acceptance_document(
+    acceptance = uow.trading.signer.sign(acceptance_document(
         order_id=order.id, contract_sha256=order.contract_sha256, role="provider",
         party_org_id=order.provider_org_id, actor=actor.subject, accepted_at=rfc3339(now)))
-    move(session, outbox, order, OrderAction.ACCEPT, party=party, actor=actor.subject,
-         clock=trading.clock, now=now,
+    move(uow, order, OrderAction.ACCEPT, party=party, actor=actor.subject,
+         clock=uow.trading.clock, now=now,
          payload={"provider_acceptance_sha256": canonical_sha256(acceptance)})
     contract.concluded_at = now
-    session.add(ContractAcceptance(order_id=order.id, role="provider",
+    uow.session.add(ContractAcceptance(order_id=order.id, role="provider",
                                    party_org_id=order.provider_org_id, document=acceptance,
                                    accepted_at=now))
     return order
 
 
-def reject_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def reject_order(uow: UnitOfWork, *, order_id: str,
                  reason: str, actor: Principal) -> Order:
     """requested → rejected by the provider."""
-    order, party = load_order(session, order_id, actor, for_update=True)
-    move(session, outbox, order, OrderAction.REJECT, party=party, actor=actor.subject,
-         clock=trading.clock, now=utcnow(), payload={"reason_sha256": canonical_sha256(reason)})
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
+    move(uow, order, OrderAction.REJECT, party=party, actor=actor.subject,
+         clock=uow.trading.clock, now=utcnow(), payload={"reason_sha256": canonical_sha256(reason)})
     return order
 
 
-def cancel_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def cancel_order(uow: UnitOfWork, *, order_id: str,
                  actor: Principal) -> Order:
     """requested or accepted → cancelled by the buyer (nothing was paid yet)."""
-    order, party = load_order(session, order_id, actor, for_update=True)
-    move(session, outbox, order, OrderAction.CANCEL, party=party, actor=actor.subject,
-         clock=trading.clock, now=utcnow())
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
+    move(uow, order, OrderAction.CANCEL, party=party, actor=actor.subject,
+         clock=uow.trading.clock, now=utcnow())
     return order
 
 
-def decide_compliance(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def decide_compliance(uow: UnitOfWork, *, order_id: str,
                       approve: bool, reason: str, actor: Principal) -> Order:
     """A regulator approves an order over important-grade data (the provider may then
     accept) or refuses it (→ rejected)."""
-    order, party = load_order(session, order_id, actor, for_update=True)
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
     if party is not Party.REGULATOR:
         raise Forbidden("compliance decisions are for regulators", slug="role-required")
     if not order.needs_regulator_approval:
@@ -188,15 +179,15 @@ def decide_compliance(session: Session, outbox: Outbox, trading: Trading, *, ord
         raise Conflict("this order is already approved", slug="already-approved")
     now = utcnow()
     if not approve:
-        move(session, outbox, order, OrderAction.REFUSE, party=party, actor=actor.subject,
-             clock=trading.clock, now=now, payload={"reason_sha256": canonical_sha256(reason)})
+        move(uow, order, OrderAction.REFUSE, party=party, actor=actor.subject,
+             clock=uow.trading.clock, now=now, payload={"reason_sha256": canonical_sha256(reason)})
         return order
-    if order.status != "requested":
+    if order.status != OrderState.REQUESTED:
         raise Conflict(f"the order is {order.status}; only requests are approved",
                        slug="invalid-transition")
     order.regulator_approved_at, order.regulator_approved_by = now, actor.subject
-    outbox.record(session, type="order.compliance_approved", actor=actor.subject,
-                  subject=order.id, payload={"order_id": order.id,
+    uow.record(type="order.compliance_approved", actor=actor.subject,
+               subject=order.id, payload={"order_id": order.id,
                                              "asset_id": order.asset_id,
                                              "contract_sha256": order.contract_sha256,
                                              "reason_sha256": canonical_sha256(reason)})

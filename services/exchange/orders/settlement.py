@@ -12,102 +12,94 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from services.exchange.grants import service as grants
 from services.exchange.grants.service import GrantToken
 from services.exchange.grants.tables import AccessGrant
+from services.exchange.market.statuses import OrderState
 from services.exchange.money import model as money
 from services.exchange.money.service import new_entry_id, post, postings_payload
-from services.exchange.orders.model import (
-    TRANSITIONS,
-    OrderAction,
-    OrderState,
-    Party,
-    decide,
-)
+from services.exchange.orders.model import TRANSITIONS, OrderAction, Party, decide
 from services.exchange.orders.moves import facts_of, load_order, move
 from services.exchange.orders.repository import contract_terms
 from services.exchange.orders.tables import Order
-from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.exchange.vouchers import service as vouchers
 from services.shared.auth import Principal
 from services.shared.events import EventRecord, rfc3339
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, Forbidden, InvalidInput
 
 SYSTEM_ACTOR = "system"
 
 
-def pay_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def pay_order(uow: UnitOfWork, *, order_id: str,
               actor: Principal) -> Order:
     """accepted → paid: the price moves from the buyer's available money to escrow (409
     when it does not suffice) and an access grant is issued for the contract's term."""
-    order, party = load_order(session, order_id, actor, for_update=True)
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
     now = utcnow()
-    decide(facts_of(order), OrderAction.PAY, party=party, now=now, clock=trading.clock)
-    contract = contract_terms(session, order)
+    decide(facts_of(order), OrderAction.PAY, party=party, now=now, clock=uow.trading.clock)
+    contract = contract_terms(uow.session, order)
     entry = money.escrow_payment(order.buyer_org_id, order.amount_fen) \
         if order.amount_fen > 0 else None
     entry_id = new_entry_id() if entry else None
-    grant = grants.issue_grant(session, order, contract.dataset_ids, unit=contract.unit,
+    grant = grants.issue_grant(uow.session, order, contract.dataset_ids, unit=contract.unit,
                                now=now)
-    move(session, outbox, order, OrderAction.PAY, party=party, actor=actor.subject,
-         clock=trading.clock, now=now,
+    move(uow, order, OrderAction.PAY, party=party, actor=actor.subject,
+         clock=uow.trading.clock, now=now,
          payload={"amount_fen": order.amount_fen, "journal_entry_id": entry_id,
                   "postings": postings_payload(entry) if entry else [], "grant_id": grant.id})
-    outbox.record(session, type="grant.issued", actor=actor.subject, subject=grant.id,
-                  payload={"grant_id": grant.id, "order_id": order.id,
+    uow.record(type="grant.issued", actor=actor.subject, subject=grant.id,
+               payload={"grant_id": grant.id, "order_id": order.id,
                            "buyer_org_id": order.buyer_org_id, "dataset_ids": grant.dataset_ids,
                            "dataset_hashes": contract.dataset_hashes,
                            "expires_at": rfc3339(grant.expires_at), "unit": grant.unit,
                            "quota": grant.quota, "contract_sha256": order.contract_sha256})
     if entry is not None:
-        post(session, entry, actor=actor.subject, order_id=order.id, entry_id=entry_id)
+        post(uow.session, entry, actor=actor.subject, order_id=order.id, entry_id=entry_id)
     return order
 
 
-def deliver_grant(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def deliver_grant(uow: UnitOfWork, *, order_id: str,
                   actor: Principal) -> tuple[GrantToken, AccessGrant]:
     """A fresh grant token for the buyer; the first one marks the order delivered."""
-    order, party = load_order(session, order_id, actor, for_update=True)
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
     if party is not Party.BUYER:
         raise Forbidden("only the buyer receives the grant", slug="buyer-only")
-    grant = grants.grant_of_order(session, order.id)
+    grant = grants.grant_of_order(uow.session, order.id)
     if grant is None:
         raise Conflict(f"the order is {order.status}; a grant exists once it is paid",
                        slug="not-paid", state=order.status)
     now = utcnow()
-    token = grants.mint_token(trading, grant, now)
+    token = grants.mint_token(uow.trading, grant, now)
     if order.status == OrderState.PAID:
-        move(session, outbox, order, OrderAction.DELIVER, party=party, actor=actor.subject,
-             clock=trading.clock, now=now, payload={"grant_id": grant.id})
+        move(uow, order, OrderAction.DELIVER, party=party, actor=actor.subject,
+             clock=uow.trading.clock, now=now, payload={"grant_id": grant.id})
     return token, grant
 
 
-def confirm_order(session: Session, outbox: Outbox, trading: Trading, *, order_id: str,
+def confirm_order(uow: UnitOfWork, *, order_id: str,
                   actor: Principal) -> Order:
     """The buyer accepts delivery: settled, the provider paid less the fee, a voucher."""
-    order, party = load_order(session, order_id, actor, for_update=True)
-    release_escrow(session, outbox, trading, order, OrderAction.CONFIRM, party=party,
+    order, party = load_order(uow.session, order_id, actor, for_update=True)
+    release_escrow(uow, order, OrderAction.CONFIRM, party=party,
                    actor=actor.subject, refund_fen=0, now=utcnow())
     return order
 
 
-def release_escrow(session: Session, outbox: Outbox, trading: Trading, order: Order,
+def release_escrow(uow: UnitOfWork, order: Order,
                    action: OrderAction, *, party: Party, actor: str, refund_fen: int,
                    now: datetime, payload: dict[str, Any] | None = None) -> EventRecord:
     """Settle or refund a locked order: refund ``refund_fen`` to the buyer, pay the rest
     to the provider less the fee, issue the voucher (settled) or revoke the grant (fully
     refunded). The move's ledger event carries the postings and amounts."""
-    decide(facts_of(order), action, party=party, now=now, clock=trading.clock)
+    decide(facts_of(order), action, party=party, now=now, clock=uow.trading.clock)
     shares = money.Split(refund_fen=0, provider_fen=0, fee_fen=0)
     entry = None
     if order.amount_fen > 0:
         entry, shares = money.release(order.buyer_org_id, order.provider_org_id,
                                       order.amount_fen, refund_fen=refund_fen,
-                                      fee_bps=trading.fee_bps)
+                                      fee_bps=uow.trading.fee_bps)
     elif refund_fen:
         raise InvalidInput("nothing was paid for this order, so nothing can be refunded",
                            slug="invalid-refund")
@@ -116,37 +108,38 @@ def release_escrow(session: Session, outbox: Outbox, trading: Trading, order: Or
     order.provider_net_fen = shares.provider_fen
     target = TRANSITIONS[action].target
     voucher_id = vouchers.new_voucher_id() if target is OrderState.SETTLED else None
-    event = move(session, outbox, order, action, party=party, actor=actor, clock=trading.clock,
+    event = move(uow, order, action, party=party, actor=actor, clock=uow.trading.clock,
                  now=now, payload={"amount_fen": order.amount_fen,
                                    "refunded_fen": shares.refund_fen,
-                                   "fee_fen": shares.fee_fen, "fee_bps": trading.fee_bps,
+                                   "fee_fen": shares.fee_fen, "fee_bps": uow.trading.fee_bps,
                                    "provider_net_fen": shares.provider_fen,
                                    "voucher_id": voucher_id, "journal_entry_id": entry_id,
                                    "postings": postings_payload(entry) if entry else [],
                                    **(payload or {})})
     if voucher_id is not None:
-        vouchers.issue_voucher(session, trading, order, voucher_id=voucher_id,
-                               asset_content_sha256=contract_terms(session, order).content_sha256,
+        content_sha256 = contract_terms(uow.session, order).content_sha256
+        vouchers.issue_voucher(uow.session, uow.trading, order, voucher_id=voucher_id,
+                               asset_content_sha256=content_sha256,
                                settlement_event_id=event.event_id, now=now)
     if target is OrderState.REFUNDED:
-        grant = grants.grant_of_order(session, order.id, for_update=True)
+        grant = grants.grant_of_order(uow.session, order.id, for_update=True)
         if grant is not None:
-            grants.revoke(session, outbox, grant, reason="refunded", actor=actor, now=now)
+            grants.revoke(uow, grant, reason="refunded", actor=actor, now=now)
     if entry is not None:
         # Last: the provider's account row stays locked only until the commit.
-        post(session, entry, actor=actor, order_id=order.id, entry_id=entry_id)
+        post(uow.session, entry, actor=actor, order_id=order.id, entry_id=entry_id)
     return event
 
 
-def expire_order(session: Session, outbox: Outbox, trading: Trading, order: Order,
+def expire_order(uow: UnitOfWork, order: Order,
                  now: datetime) -> None:
     """A request nobody answered, or an accepted order nobody paid, past its deadline."""
-    move(session, outbox, order, OrderAction.EXPIRE, party=Party.SYSTEM, actor=SYSTEM_ACTOR,
-         clock=trading.clock, now=now)
+    move(uow, order, OrderAction.EXPIRE, party=Party.SYSTEM, actor=SYSTEM_ACTOR,
+         clock=uow.trading.clock, now=now)
 
 
-def settle_after_window(session: Session, outbox: Outbox, trading: Trading, order: Order,
+def settle_after_window(uow: UnitOfWork, order: Order,
                         now: datetime) -> None:
     """A paid or delivered order that nobody disputed within the acceptance window."""
-    release_escrow(session, outbox, trading, order, OrderAction.AUTO_SETTLE,
+    release_escrow(uow, order, OrderAction.AUTO_SETTLE,
                    party=Party.SYSTEM, actor=SYSTEM_ACTOR, refund_fen=0, now=now)

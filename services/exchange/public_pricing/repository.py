@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.exchange.offers.pricing import Plan, PurposeCategory
+from services.exchange.market.pricing import Plan
+from services.exchange.market.public_pricing import PurposeCategory
 from services.exchange.public_pricing.tables import PriceCap, PublicInterestApproval
 
 

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.exchange.market.pricing import Plan
 from services.exchange.money.schemas import Fen
-from services.exchange.offers.pricing import Plan
 
 
 class CapIn(BaseModel):

@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from services.exchange.grants import service as grants
 from services.exchange.idempotency.service import forget_before
-from services.exchange.orders.model import OrderState
+from services.exchange.market.statuses import OrderState
 from services.exchange.orders.moves import lock_order
 from services.exchange.orders.settlement import expire_order, settle_after_window
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.shared.database import Database
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
@@ -57,15 +58,15 @@ def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
                     continue
                 state = OrderState(order.status)
                 if state in (OrderState.REQUESTED, OrderState.ACCEPTED):
-                    expire_order(session, outbox, trading, order, now)
+                    expire_order(UnitOfWork(session, outbox, trading), order, now)
                     expired += 1
                 elif state in (OrderState.PAID, OrderState.DELIVERED):
-                    settle_after_window(session, outbox, trading, order, now)
+                    settle_after_window(UnitOfWork(session, outbox, trading), order, now)
                     settled += 1
         except Problem as problem:
             log.warning("sweep skipped order %s: %s", order_id, problem.detail)
     with db.transaction() as session:
-        ended = grants.expire_due(session, outbox, now, limit=limit)
+        ended = grants.expire_due(UnitOfWork(session, outbox, trading), now, limit=limit)
     with db.transaction() as session:
         forgotten = forget_before(
             session, now - timedelta(days=trading.settings.idempotency_key_days))

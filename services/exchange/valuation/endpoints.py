@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Body, status
 
-from services.exchange.trading.context import TradingDep
+from services.exchange.unit_of_work import UnitOfWorkDep
 from services.exchange.valuation import service
 from services.exchange.valuation.schemas import ValuationOut, ValuationRequest
-from services.shared.app import OutboxDep, SessionDep
+from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal
 
 router = APIRouter(tags=["valuation"])
@@ -19,12 +19,11 @@ EXAMPLE = {"method": "cost", "inputs": {
 
 @router.post("/assets/{asset_id}/valuations", status_code=status.HTTP_201_CREATED,
              response_model=ValuationOut, summary="Value an asset (its owner, operators)")
-def value_asset(asset_id: str, session: SessionDep, outbox: OutboxDep, trading: TradingDep,
-                actor: CurrentPrincipal,
+def value_asset(asset_id: str, uow: UnitOfWorkDep, actor: CurrentPrincipal,
                 body: ValuationRequest = Body(examples=[EXAMPLE])) -> ValuationOut:
     """``cost``, ``income`` or ``market`` → ``{value_fen, method, report}``; the report
     shows the inputs and every step, and its hash is recorded in the ledger."""
-    row = service.value_asset(session, outbox, trading, asset_id=asset_id, request=body,
+    row = service.value_asset(uow, asset_id=asset_id, request=body,
                               actor=actor)
     return ValuationOut.model_validate(row)
 

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from services.exchange.assets import service as assets
 from services.exchange.assets.tables import Asset
+from services.exchange.market.statuses import OrderState
 from services.exchange.offers.tables import Offer
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
+from services.exchange.unit_of_work import UnitOfWork
 from services.exchange.valuation.model import (
     Comparable,
     CostInputs,
@@ -36,7 +38,6 @@ from services.shared.auth import Principal
 from services.shared.canonical import canonical_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.outbox import Outbox
 from services.shared.problems import Forbidden, InvalidInput
 
 COMPARABLE_POOL = 500
@@ -57,7 +58,8 @@ def comparables(session: Session, asset: Asset, now: datetime) -> list[Comparabl
         select(Order.id, Order.amount_fen, Order.refunded_fen, Order.closed_at,
                Offer.themes, Offer.quality_score, Asset.rows)
         .join(Offer, Offer.id == Order.offer_id).join(Asset, Asset.id == Order.asset_id)
-        .where(Order.status == "settled", Order.asset_id != asset.id, Order.amount_fen > 0)
+        .where(Order.status == OrderState.SETTLED.value, Order.asset_id != asset.id,
+               Order.amount_fen > 0)
         .order_by(Order.closed_at.desc()).limit(COMPARABLE_POOL)
     ).all()
     wanted = set(asset.themes)
@@ -95,23 +97,23 @@ def compute(session: Session, trading: Trading, asset: Asset,
         min_comparables=trading.settings.market_min_comparables))
 
 
-def value_asset(session: Session, outbox: Outbox, trading: Trading, *, asset_id: str,
+def value_asset(uow: UnitOfWork, *, asset_id: str,
                 request: ValuationRequest, actor: Principal) -> ValuationRow:
     """Value an asset (its owner or an operator) and store the report."""
-    asset = assets.visible_asset(session, asset_id, actor)
+    asset = assets.visible_asset(uow.session, asset_id, actor)
     if asset.owner_org_id != actor.org and not actor.has_role("operator"):
         raise Forbidden("only the asset's owner or an operator values it",
                         slug="owner-or-operator")
-    result = compute(session, trading, asset, request)
+    result = compute(uow.session, uow.trading, asset, request)
     report = result.report | {"asset_id": asset.id,
                               "asset_content_sha256": asset.content_sha256}
     row = ValuationRow(id=new_id("val"), asset_id=asset.id, method=result.method.value,
                        value_fen=result.value_fen, report=report,
                        report_sha256=canonical_sha256(report), created_by=actor.subject,
                        created_at=utcnow())
-    session.add(row)
-    outbox.record(session, type="asset.valued", actor=actor.subject, subject=asset.id,
-                  payload={"asset_id": asset.id, "valuation_id": row.id, "method": row.method,
+    uow.session.add(row)
+    uow.record(type="asset.valued", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "valuation_id": row.id, "method": row.method,
                            "value_fen": row.value_fen, "report_sha256": row.report_sha256})
     return row
 

@@ -6,27 +6,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.exchange.offers.policy import (
+from services.exchange.market.errors import InvalidTerms
+from services.exchange.market.pricing import (
+    MeterUnit,
+    Plan,
+    PriceTerms,
+    Tier,
+    metered_amount,
+    quote,
+    validate_terms,
+)
+from services.exchange.market.public_pricing import (
+    PurposeCategory,
+    check_cap,
+    free_use_applies,
+    is_public_body,
+)
+from services.exchange.market.usage_policy import (
     UsageTerms,
     agreement_policy,
     check_usage,
     offer_policy,
     purpose_permitted,
 )
-from services.exchange.offers.pricing import (
-    MeterUnit,
-    Plan,
-    PriceTerms,
-    PurposeCategory,
-    Tier,
-    check_cap,
-    free_use_applies,
-    is_public_body,
-    metered_amount,
-    quote,
-    validate_terms,
-)
-from services.shared.problems import InvalidInput
 
 TIERS = (Tier(1000, 10), Tier(10_000, 8), Tier(None, 5))
 
@@ -43,7 +45,7 @@ def test_metered_tariff_is_graduated() -> None:
     terms = validate_terms(PriceTerms(Plan.METERED, 0, 30, unit=MeterUnit.CALL, tiers=TIERS))
     assert quote(terms, quantity=500).amount_fen == 5_000
     assert quote(terms, quantity=12_000).amount_fen == 1000 * 10 + 9000 * 8 + 2000 * 5
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidTerms):
         quote(terms)
 
 
@@ -68,7 +70,7 @@ def test_more_units_never_cost_less(a: int, b: int) -> None:
     PriceTerms(Plan.ONE_TIME, 0, 30, unit=MeterUnit.CALL),
 ])
 def test_unusable_terms_are_422(terms: PriceTerms) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidTerms):
         validate_terms(terms)
 
 
@@ -77,12 +79,12 @@ def test_caps_apply_per_theme_and_plan_and_take_the_strictest() -> None:
             ("transport", Plan.METERED): 3}
     ok = PriceTerms(Plan.ONE_TIME, 5_000, 30)
     assert check_cap(ok, ["transport", "health"], caps) == ("health", 5_000)
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(InvalidTerms) as caught:
         check_cap(PriceTerms(Plan.ONE_TIME, 6_000, 30), ["transport", "health"], caps)
     assert caught.value.slug == "price-above-cap"
     assert caught.value.extensions == {"theme": "health", "cap_fen": 5_000}
     metered = PriceTerms(Plan.METERED, 0, 30, unit=MeterUnit.CALL, tiers=(Tier(None, 4),))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidTerms):
         check_cap(metered, ["transport"], caps)
     assert check_cap(ok, ["weather"], caps) is None
 
@@ -121,5 +123,5 @@ def test_policies_narrow_the_offer_to_the_buyer() -> None:
     assert agreement["assignee"] == "urn:dataex:org:org_b"
     assert purpose_permitted(terms, "research")
     assert not purpose_permitted(terms, "government")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidTerms):
         check_usage(UsageTerms(purposes=()))

@@ -1,4 +1,4 @@
-"""Price plans and public-data pricing: pure rules, integer fen, no I/O.
+"""Price plans and quotes: pure rules, integer fen, no I/O.
 
 Plans:
 
@@ -8,20 +8,18 @@ Plans:
 - ``metered``: a graduated tariff per call or per 1,000 rows (``tiers``); an order buys a
   quantity of units, usable within ``term_days``, and the grant counts usage against it.
 
-Public-data pricing (公共数据产品价格形成机制): regulators cap prices per theme and plan
-for offers over public bodies' data; a buyer whose public-interest purpose a regulator
-approved uses public bodies' data free ("conditional free use"), others pay.
+Public bodies' data has its own rules on top (:mod:`.public_pricing`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from services.exchange.money.model import MAX_AMOUNT_FEN
-from services.shared.problems import InvalidInput
+from services.exchange.market.errors import InvalidTerms
 
+MAX_AMOUNT_FEN = 10**15  # ten trillion yuan: far beyond any trade, far below 2**53
 MAX_TERM_DAYS = 3650
 MAX_QUANTITY = 10**9
 
@@ -39,18 +37,6 @@ class MeterUnit(StrEnum):
 
     CALL = "call"
     THOUSAND_ROWS = "1000_rows"
-
-
-class PurposeCategory(StrEnum):
-    """Why a buyer wants the data; the first two are public-interest purposes."""
-
-    RESEARCH = "research"
-    PUBLIC_WELFARE = "public_welfare"
-    COMMERCIAL = "commercial"
-    GOVERNMENT = "government"
-
-
-PUBLIC_INTEREST = frozenset({PurposeCategory.RESEARCH, PurposeCategory.PUBLIC_WELFARE})
 
 
 @dataclass(frozen=True)
@@ -84,8 +70,8 @@ class Quote:
     free_use: bool = False
 
 
-def _bad(detail: str) -> InvalidInput:
-    return InvalidInput(detail, slug="invalid-price-terms")
+def _bad(detail: str) -> InvalidTerms:
+    return InvalidTerms(detail, slug="invalid-price-terms")
 
 
 def _check_tiers(tiers: Sequence[Tier]) -> None:
@@ -106,7 +92,8 @@ def _check_tiers(tiers: Sequence[Tier]) -> None:
 
 
 def validate_terms(terms: PriceTerms) -> PriceTerms:
-    """``terms`` if they describe a usable price plan; a 422 naming the problem otherwise."""
+    """``terms`` if they describe a usable price plan; :class:`InvalidTerms` naming the
+    problem otherwise."""
     if not 1 <= terms.term_days <= MAX_TERM_DAYS:
         raise _bad(f"term_days must be between 1 and {MAX_TERM_DAYS}")
     if not 0 <= terms.price_fen <= MAX_AMOUNT_FEN:
@@ -146,11 +133,11 @@ def quote(terms: PriceTerms, *, quantity: int | None = None, free_use: bool = Fa
     lines: list[str]
     if terms.plan is Plan.METERED:
         if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
-            raise InvalidInput(f"a metered order needs a quantity between 1 and {MAX_QUANTITY}",
+            raise InvalidTerms(f"a metered order needs a quantity between 1 and {MAX_QUANTITY}",
                                slug="quantity-required")
         amount, lines = metered_amount(terms.tiers, quantity)
     elif quantity is not None:
-        raise InvalidInput("quantity is only for metered offers", slug="quantity-not-allowed")
+        raise InvalidTerms("quantity is only for metered offers", slug="quantity-not-allowed")
     elif terms.plan is Plan.SUBSCRIPTION:
         assert terms.period_days is not None
         periods = terms.term_days // terms.period_days
@@ -160,56 +147,9 @@ def quote(terms: PriceTerms, *, quantity: int | None = None, free_use: bool = Fa
         amount = terms.price_fen
         lines = [f"one-time access for {terms.term_days} days: {terms.price_fen} fen"]
     if amount > MAX_AMOUNT_FEN:
-        raise InvalidInput("the order's amount is beyond the exchange's limit",
+        raise InvalidTerms("the order's amount is beyond the exchange's limit",
                            slug="amount-too-large")
     if free_use:
         lines.append("conditional free use of public data: 0 fen")
     return Quote(amount_fen=0 if free_use else amount, quantity=quantity, lines=tuple(lines),
                  list_amount_fen=amount, free_use=free_use)
-
-
-def capped_price(terms: PriceTerms) -> int:
-    """The figure a price cap limits: the one-time price, the price per period, or a
-    metered offer's highest unit price."""
-    if terms.plan is Plan.METERED:
-        return max(t.unit_price_fen for t in terms.tiers)
-    return terms.price_fen
-
-
-def applicable_cap(themes: Iterable[str], plan: Plan,
-                   caps: Mapping[tuple[str, Plan], int]) -> tuple[str, int] | None:
-    """The strictest cap over any of ``themes`` for ``plan``: (theme, max fen), or None."""
-    found = [(caps[(t, plan)], t) for t in sorted(set(themes)) if (t, plan) in caps]
-    if not found:
-        return None
-    limit, theme = min(found)
-    return theme, limit
-
-
-def check_cap(terms: PriceTerms, themes: Iterable[str],
-              caps: Mapping[tuple[str, Plan], int]) -> tuple[str, int] | None:
-    """The cap that applies to public-body data with these themes; 422 when the price is
-    above it."""
-    cap = applicable_cap(themes, terms.plan, caps)
-    if cap is not None and capped_price(terms) > cap[1]:
-        theme, limit = cap
-        raise InvalidInput(
-            f"the price {capped_price(terms)} fen is above the regulator's cap of {limit} fen "
-            f"for {terms.plan.value} offers of public data on theme {theme!r}",
-            slug="price-above-cap", theme=theme, cap_fen=limit,
-        )
-    return cap
-
-
-def is_public_body(credit_code: str) -> bool:
-    """Whether a unified social credit code belongs to a public body: registration
-    authority 1 (机构编制: Party and state organs and public institutions)."""
-    return credit_code[:1] == "1"
-
-
-def free_use_applies(*, public_data: bool, category: PurposeCategory | None,
-                     approved: Iterable[PurposeCategory]) -> bool:
-    """Conditional free use: public bodies' data, for a public-interest purpose that a
-    regulator approved for this buyer."""
-    return (public_data and category is not None and category in PUBLIC_INTEREST
-            and category in set(approved))

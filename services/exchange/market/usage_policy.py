@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.shared.problems import InvalidInput
+from services.exchange.market.errors import InvalidTerms
 
 ODRL_CONTEXT = "http://www.w3.org/ns/odrl.jsonld"
 TERRITORIES = frozenset({"CN", "CN-mainland", "CN-ZJ", "global"})
@@ -29,12 +29,12 @@ class UsageTerms:
 
 
 def check_usage(terms: UsageTerms) -> UsageTerms:
-    """``terms`` if usable; a 422 naming the problem otherwise."""
+    """``terms`` if usable; :class:`InvalidTerms` naming the problem otherwise."""
     if not terms.purposes:
-        raise InvalidInput("policy.purposes must name at least one permitted purpose",
+        raise InvalidTerms("policy.purposes must name at least one permitted purpose",
                            slug="invalid-policy")
     if terms.territory not in TERRITORIES:
-        raise InvalidInput(f"policy.territory must be one of {sorted(TERRITORIES)}",
+        raise InvalidTerms(f"policy.territory must be one of {sorted(TERRITORIES)}",
                            slug="invalid-policy")
     return terms
 

@@ -1,0 +1,28 @@
+"""The exchange's full metadata: every table module, imported here and nowhere else
+for registration (tables import ``Base`` from :mod:`services.exchange.db`; this module
+imports them, so the arrows run one way). The migrations' ``env.py`` and the tests'
+databases read it."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from services.exchange import outbox as _outbox  # noqa: F401
+from services.exchange.assets import tables as _assets  # noqa: F401
+from services.exchange.db import Base
+from services.exchange.demands import tables as _demands  # noqa: F401
+from services.exchange.disputes import tables as _disputes  # noqa: F401
+from services.exchange.grants import tables as _grants  # noqa: F401
+from services.exchange.idempotency import tables as _idempotency  # noqa: F401
+from services.exchange.identity import tables as _identity  # noqa: F401
+from services.exchange.money import tables as _money  # noqa: F401
+from services.exchange.offers import tables as _offers  # noqa: F401
+from services.exchange.orders import tables as _orders  # noqa: F401
+from services.exchange.public_pricing import tables as _public_pricing  # noqa: F401
+from services.exchange.valuation import tables as _valuation  # noqa: F401
+from services.exchange.vouchers import tables as _vouchers  # noqa: F401
+
+
+def load_metadata() -> MetaData:
+    """The exchange service's full metadata, every table registered."""
+    return Base.metadata
