@@ -7,7 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.exchange.market.errors import InvalidTerms, NotPermitted, RuleViolation, WrongState
-from services.shared.problems import Conflict, Forbidden, InvalidInput, Problem, problem_response
+from services.shared.problem_handlers import problem_response
+from services.shared.problems import Conflict, Forbidden, InvalidInput, Problem
 
 _PROBLEM_OF: dict[type[RuleViolation], type[Problem]] = {
     InvalidTerms: InvalidInput,
