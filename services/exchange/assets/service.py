@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.clients import ApiProblem, CatalogClient, DatasetFacts
 from services.exchange.assets import repository
 from services.exchange.assets.tables import Asset, AssetDataset
-from services.exchange.datasets.client import CatalogClient, DatasetFacts
 from services.exchange.identity import repository as identity
 from services.exchange.market.classification import (
     Grade,
@@ -37,7 +37,7 @@ from services.shared.canonical import canonical_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.problems import Forbidden, InvalidInput, NotFound
+from services.shared.problems import Forbidden, InvalidInput, NotFound, ServiceUnavailable
 
 
 def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
@@ -45,7 +45,7 @@ def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
     """The datasets, each checked to be listed, owned by ``owner_org`` and tradable."""
     found = []
     for dataset_id in dataset_ids:
-        facts = catalog.dataset(dataset_id)
+        facts = _catalog_dataset(catalog, dataset_id)
         check_dataset_registrable(
             dataset_id, status=facts.status if facts else None,
             publisher_org_id=facts.publisher_org_id if facts else None,
@@ -53,6 +53,18 @@ def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
         assert facts is not None
         found.append(facts)
     return found
+
+
+def _catalog_dataset(catalog: CatalogClient, dataset_id: str) -> DatasetFacts | None:
+    """The dataset as the catalog shows it to the exchange; 503 when the catalog cannot
+    say."""
+    try:
+        return catalog.dataset(dataset_id)
+    except ApiProblem as problem:
+        reason = (f"answered {problem.status} for dataset {dataset_id}" if problem.answered
+                  else "could not be reached")
+        raise ServiceUnavailable(f"the catalog {reason}", slug="catalog-unavailable"
+                                 ) from problem
 
 
 def _pin(position: int, facts: DatasetFacts) -> AssetDataset:

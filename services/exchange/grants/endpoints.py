@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Path
 
 from services.exchange.grants import service
-from services.exchange.grants.schemas import GrantStatusOut, UsageIn, UsageVoidIn
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import ServicePrincipal
 from services.shared.orm import utcnow
+from services.shared.schemas.grants import GrantStatusOut, UsageIn, UsageVoidIn
 
 if TYPE_CHECKING:  # endpoints never touch tables; converters only name the row type
     from services.exchange.grants.tables import AccessGrant

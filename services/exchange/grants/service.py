@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from services.exchange.grants.tables import AccessGrant, GrantUsage
 from services.exchange.market.pricing import MeterUnit
-from services.exchange.market.statuses import GrantStatus
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, InvalidInput, NotFound
+from services.shared.schemas.grants import GrantStatus
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
 

@@ -16,13 +16,13 @@ from services.exchange.identity.schemas import (
     Me,
     OrganizationCreate,
     OrganizationOut,
-    TokenResponse,
     UserOut,
 )
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
+from services.shared.schemas.tokens import TokenResponse
 from services.shared.settings import AUDIENCES
 
 STATUS_PATTERN = "^(pending|active|rejected)$"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from services.shared.schemas.grants import GrantStatus
+
+__all__ = ["GrantStatus"]  # defined with the grant API the catalog reads it from
+
 
 class OrderState(StrEnum):
     """Where an order stands (the moves between them: :mod:`services.exchange.orders.model`)."""
@@ -40,15 +44,6 @@ PUBLIC_ASSET_STATUSES = frozenset({AssetStatus.REGISTERED, AssetStatus.REVOKED})
 """Assets in these statuses are visible to anyone; the others to insiders only."""
 
 REVOCABLE_ASSET_STATUSES = frozenset({AssetStatus.PENDING, AssetStatus.REGISTERED})
-
-
-class GrantStatus(StrEnum):
-    """Whether a grant lets its holder in now."""
-
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    EXHAUSTED = "exhausted"
 
 
 class DisputeStatus(StrEnum):
