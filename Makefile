@@ -21,6 +21,7 @@ run: install
 lint: install
 	$(BIN)/ruff check services tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: install lint
 	$(BIN)/python -m tests.run_all
