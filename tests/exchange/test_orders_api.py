@@ -3,6 +3,7 @@ contracts and vouchers."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -174,6 +175,10 @@ class TestAnswering:
         rejected = market.order(offer)
         response = market.act(rejected, "reject", market.provider, {"reason": "数据用途不符"})
         assert response.json()["status"] == "rejected"
+        [event] = market.events("order.rejected")
+        # the ledger's one form for free text: SHA-256 of the UTF-8 bytes, no JSON quotes
+        expected = hashlib.sha256("数据用途不符".encode()).hexdigest()
+        assert event["payload"]["reason_sha256"] == expected
         assert market.act(rejected, "cancel", market.buyer).status_code == 409
         cancelled = market.accepted(offer)
         assert market.act(cancelled, "cancel", market.provider).status_code == 403

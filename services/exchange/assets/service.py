@@ -33,7 +33,7 @@ from services.exchange.market.statuses import AssetStatus
 from services.exchange.offers import repository as offers
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import canonical_sha256, text_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
@@ -172,7 +172,7 @@ def review_asset(uow: UnitOfWork, *, asset_id: str,
         asset.status = AssetStatus.REJECTED.value
         uow.record(type="asset.rejected", actor=actor.subject, subject=asset.id,
                    payload={"asset_id": asset.id,
-                               "reason_sha256": canonical_sha256(asset.decision_reason or "")})
+                               "reason_sha256": text_sha256(asset.decision_reason or "")})
         return asset
     owner = identity.organization(uow.session, asset.owner_org_id)
     assert owner is not None
@@ -206,7 +206,7 @@ def revoke_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
     uow.record(type="asset.revoked", actor=actor.subject, subject=asset.id,
                payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
                            "withdrawn_offer_ids": withdrawn,
-                           "reason_sha256": canonical_sha256(asset.revoke_reason)})
+                           "reason_sha256": text_sha256(asset.revoke_reason)})
     return asset
 
 

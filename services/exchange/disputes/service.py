@@ -22,7 +22,7 @@ from services.exchange.orders.settlement import release_escrow
 from services.exchange.orders.tables import Order
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
@@ -49,7 +49,7 @@ def open_dispute(uow: UnitOfWork, *, order_id: str,
     move(uow, order, OrderAction.DISPUTE, party=party, actor=actor.subject,
          clock=uow.trading.clock, now=now,
          payload={"dispute_id": dispute.id, "opened_by_org_id": actor.org,
-                  "opened_by_role": party.value, "reason_sha256": canonical_sha256(reason),
+                  "opened_by_role": party.value, "reason_sha256": text_sha256(reason),
                   "evidence": evidence})
     uow.session.add(dispute)
     return dispute
@@ -75,7 +75,7 @@ def rule(uow: UnitOfWork, *, dispute_id: str,
     release_escrow(uow, order, OUTCOME_ACTIONS[outcome], party=party,
                    actor=actor.subject, refund_fen=refund, now=now,
                    payload={"dispute_id": dispute.id, "outcome": outcome,
-                            "ruling_reason_sha256": canonical_sha256(reason)})
+                            "ruling_reason_sha256": text_sha256(reason)})
     return dispute
 
 

@@ -31,7 +31,7 @@ from services.exchange.identity.tables import (
 from services.exchange.market.statuses import OrganizationStatus
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
@@ -111,7 +111,7 @@ def register_organization(
         actor=actor.subject if actor else "anonymous",
         subject=org.id,
         payload={"org_id": org.id, "credit_code": org.credit_code, "roles": org.roles,
-                 "status": org.status, "name_sha256": canonical_sha256(org.name)},
+                 "status": org.status, "name_sha256": text_sha256(org.name)},
     )
     return org
 
@@ -139,7 +139,7 @@ def decide_membership(
         actor=actor.subject,
         subject=org.id,
         payload={"org_id": org.id, "status": org.status,
-                 "reason_sha256": canonical_sha256(org.decision_reason or "")},
+                 "reason_sha256": text_sha256(org.decision_reason or "")},
     )
     return org
 

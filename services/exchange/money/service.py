@@ -20,7 +20,7 @@ from services.exchange.money.model import Account, JournalEntry
 from services.exchange.money.tables import JournalEntryRow
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import NotFound
@@ -100,7 +100,7 @@ def record_deposit(uow: UnitOfWork, *, org_id: str, amount_fen: int,
                payload={"org_id": org_id, "amount_fen": amount_fen,
                            "journal_entry_id": entry_id,
                            "postings": postings_payload(entry),
-                           "reference_sha256": canonical_sha256(reference or "")})
+                           "reference_sha256": text_sha256(reference or "")})
     posted = post(uow.session, entry, actor=actor.subject, reference=reference, entry_id=entry_id)
     return posted.entry_id, Balances(org_id, posted.balances[model.available(org_id)],
                                      repository.kept_balance(uow.session, model.escrow(org_id)))

@@ -37,7 +37,7 @@ from services.exchange.orders.tables import Contract, ContractAcceptance, Order,
 from services.exchange.public_pricing import repository as public_pricing
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import canonical_sha256, text_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
@@ -114,7 +114,7 @@ def place_order(uow: UnitOfWork, *, offer_id: str,
                               "list_amount_fen": priced.list_amount_fen,
                               "free_use": priced.free_use,
                               "purpose_category": purpose_category.value,
-                              "purpose_sha256": canonical_sha256(purpose),
+                              "purpose_sha256": text_sha256(purpose),
                               "terms_sha256": offer.terms_sha256,
                               "asset_content_sha256": asset.content_sha256,
                               "dataset_hashes": [d.pinned() for d in asset.datasets],
@@ -153,7 +153,7 @@ def reject_order(uow: UnitOfWork, *, order_id: str,
     """requested → rejected by the provider."""
     order, party = load_order(uow.session, order_id, actor, for_update=True)
     move(uow, order, OrderAction.REJECT, party=party, actor=actor.subject,
-         clock=uow.trading.clock, now=utcnow(), payload={"reason_sha256": canonical_sha256(reason)})
+         clock=uow.trading.clock, now=utcnow(), payload={"reason_sha256": text_sha256(reason)})
     return order
 
 
@@ -180,7 +180,7 @@ def decide_compliance(uow: UnitOfWork, *, order_id: str,
     now = utcnow()
     if not approve:
         move(uow, order, OrderAction.REFUSE, party=party, actor=actor.subject,
-             clock=uow.trading.clock, now=now, payload={"reason_sha256": canonical_sha256(reason)})
+             clock=uow.trading.clock, now=now, payload={"reason_sha256": text_sha256(reason)})
         return order
     if order.status != OrderState.REQUESTED:
         raise Conflict(f"the order is {order.status}; only requests are approved",
@@ -190,7 +190,7 @@ def decide_compliance(uow: UnitOfWork, *, order_id: str,
                subject=order.id, payload={"order_id": order.id,
                                              "asset_id": order.asset_id,
                                              "contract_sha256": order.contract_sha256,
-                                             "reason_sha256": canonical_sha256(reason)})
+                                             "reason_sha256": text_sha256(reason)})
     return order
 
 

@@ -17,7 +17,7 @@ from services.exchange.public_pricing import repository
 from services.exchange.public_pricing.tables import PriceCap, PublicInterestApproval
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
-from services.shared.canonical import canonical_sha256
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, Forbidden, NotFound
@@ -40,7 +40,7 @@ def set_cap(uow: UnitOfWork, *, theme: str, plan: Plan, max_price_fen: int,
                                                                  actor.subject, now)
     uow.record(type="price_cap.set", actor=actor.subject, subject=f"{theme}/{plan}",
                payload={"theme": theme, "plan": plan.value, "max_price_fen": max_price_fen,
-                           "previous_fen": previous, "reason_sha256": canonical_sha256(reason)})
+                           "previous_fen": previous, "reason_sha256": text_sha256(reason)})
     return cap
 
 
@@ -67,7 +67,7 @@ def approve_public_interest(uow: UnitOfWork, *, org_id: str,
                subject=approval.id,
                payload={"approval_id": approval.id, "org_id": org_id,
                            "category": category.value, "expires_at_days": days,
-                           "reason_sha256": canonical_sha256(reason)})
+                           "reason_sha256": text_sha256(reason)})
     return approval
 
 
