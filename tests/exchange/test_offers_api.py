@@ -82,6 +82,13 @@ class TestPublishing:
         assert [o["id"] for o in by_theme["items"]] == [weather["id"]]
         cheap = market.exchange.get("/v1/offers", params={"max_price_fen": 1000}).json()
         assert [o["id"] for o in cheap["items"]] == [weather["id"]]
+        weather_asset = market.exchange.get(f"/v1/assets/{weather['asset_id']}",
+                                            headers=bearer(market.company)).json()
+        dataset_id = weather_asset["datasets"][0]["dataset_id"]
+        on_dataset = market.exchange.get("/v1/offers", params={"dataset_id": dataset_id})
+        assert [o["id"] for o in on_dataset.json()["items"]] == [weather["id"]]
+        nowhere = market.exchange.get("/v1/offers", params={"dataset_id": "ds_unknown"})
+        assert nowhere.json()["items"] == []
         url = f"/v1/offers/{transport['id']}/withdraw"
         assert market.exchange.post(url, headers=bearer(market.company)).status_code == 403
         assert market.exchange.post(url, headers=bearer(market.provider)).status_code == 200

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.exchange.assets.tables import Asset
+from services.exchange.assets.tables import Asset, AssetDataset
 
 
 def asset(session: Session, asset_id: str, *, for_update: bool = False) -> Asset | None:
@@ -30,6 +30,12 @@ def assets(session: Session, *, owner: str | None, statuses: Sequence[str] | Non
     if after:
         stmt = stmt.where(Asset.id > after)
     return session.scalars(stmt).all()
+
+
+def ids_pinning(session: Session, dataset_id: str) -> Sequence[str]:
+    """The ids of the assets that pin ``dataset_id`` (how a dataset's offers are found)."""
+    return session.scalars(select(AssetDataset.asset_id)
+                           .where(AssetDataset.dataset_id == dataset_id)).all()
 
 
 def asset_status(session: Session, asset_id: Any) -> str | None:

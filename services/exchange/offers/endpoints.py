@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from services.exchange.assets import repository as assets
 from services.exchange.market.pricing import Plan
 from services.exchange.market.statuses import OfferStatus
 from services.exchange.offers import repository, service
@@ -36,6 +37,8 @@ def list_offers(
     plan: Plan | None = None,
     provider: str | None = None,
     asset_id: str | None = None,
+    dataset_id: Annotated[str | None, Query(max_length=40, description="offers on assets "
+                                            "that pin this catalog dataset")] = None,
     max_price_fen: Annotated[int | None, Query(ge=0)] = None,
     include_withdrawn: bool = False,
     cursor: str | None = None,
@@ -46,7 +49,9 @@ def list_offers(
     statuses = [s.value for s in shown]
     items = repository.search(session, q=q, theme=theme, plan=plan.value if plan else None,
                               provider=provider, asset_id=asset_id, max_price_fen=max_price_fen,
-                              statuses=statuses, after=cursor, limit=limit)
+                              statuses=statuses, after=cursor, limit=limit,
+                              asset_ids=assets.ids_pinning(session, dataset_id)
+                              if dataset_id else None)
     return OfferPage(items=[OfferOut.model_validate(o) for o in items],
                      next_cursor=items[-1].id if len(items) == limit else None)
 

@@ -32,8 +32,10 @@ def withdraw_offers_of_asset(session: Session, asset_id: str, now: datetime) -> 
 
 def search(session: Session, *, q: str | None, theme: str | None, plan: str | None,
            provider: str | None, asset_id: str | None, max_price_fen: int | None,
-           statuses: Sequence[str], after: str | None, limit: int) -> Sequence[Offer]:
-    """Offers matching the filters, newest first (by id), after a cursor."""
+           statuses: Sequence[str], after: str | None, limit: int,
+           asset_ids: Sequence[str] | None = None) -> Sequence[Offer]:
+    """Offers matching the filters, newest first (by id), after a cursor; ``asset_ids``
+    keeps only offers on those assets."""
     stmt = select(Offer).where(Offer.status.in_(statuses)).order_by(Offer.id.desc()).limit(limit)
     if q:
         for term in q.split():
@@ -47,6 +49,8 @@ def search(session: Session, *, q: str | None, theme: str | None, plan: str | No
         stmt = stmt.where(Offer.provider_org_id == provider)
     if asset_id:
         stmt = stmt.where(Offer.asset_id == asset_id)
+    if asset_ids is not None:
+        stmt = stmt.where(Offer.asset_id.in_(asset_ids))
     if max_price_fen is not None:
         stmt = stmt.where(Offer.price_fen <= max_price_fen)
     if after:
