@@ -11,16 +11,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.catalog.analysis.analyze import analyze_file
+from services.catalog.analysis.rejection import FileRejected
+from services.catalog.analysis.result import FileAnalysis, to_jsonable
 from services.catalog.datasets import model
 from services.catalog.datasets import service as datasets
 from services.catalog.datasets.metadata import metadata_of, write_metadata
 from services.catalog.datasets.model import Action, DatasetStatus
 from services.catalog.datasets.tables import Dataset, DatasetRevision
-from services.catalog.files.analysis import analyze_file
 from services.catalog.files.blobs import BlobStore
-from services.catalog.files.errors import FileRejected
 from services.catalog.files.grants import GrantChecker, UsageUnanswered
-from services.catalog.files.result import FileAnalysis, to_jsonable
 from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
 from services.shared.auth import Principal

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.catalog.files.errors import FileRejected, RejectionReason
+from services.catalog.analysis.rejection import FileRejected, RejectionReason
 
 
 class ColumnType(StrEnum):
