@@ -111,7 +111,8 @@ class DatabaseFactory:
         return make_url(postgres_admin_url()).set(database=name).render_as_string(False)
 
     def _truncate(self, url: str, service: str) -> None:
-        metadata = __import__(f"services.{service}.db", fromlist=["x"]).load_metadata()
+        module = "metadata" if service == "catalog" else "db"
+        metadata = __import__(f"services.{service}.{module}", fromlist=["x"]).load_metadata()
         names = [
             f'"{t.name}"' for t in metadata.sorted_tables if not t.info.get("reference_data")
         ]

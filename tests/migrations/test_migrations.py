@@ -15,7 +15,8 @@ from tests.databases import DatabaseFactory
 
 
 def service_metadata(service: str) -> MetaData:
-    module = __import__(f"services.{service}.db", fromlist=["load_metadata"])
+    name = "metadata" if service == "catalog" else "db"
+    module = __import__(f"services.{service}.{name}", fromlist=["load_metadata"])
     metadata: MetaData = module.load_metadata()
     return metadata
 
