@@ -1,0 +1,152 @@
+"""Response bodies of the file routes, so that OpenAPI shows what each route returns.
+
+The quality report, column figures, violations and PII findings are stored as JSON at
+upload (see ``service.add_file``) and returned as stored: these models describe that
+JSON, keep any key they do not name (``extra="allow"``), and keep a whole number a
+whole number (``Number``), so that a body reads exactly as it did before it had a model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from services.catalog.analysis import ColumnType, PiiKind, QualityDimension, ViolationKind
+
+Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+Figure = int | float | str | bool | None
+
+
+class _Stored(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class DimensionScore(_Stored):
+    """One GB/T 36344 dimension: its score (null: nothing to measure), formula and figures."""
+
+    dimension: QualityDimension
+    name_zh: str
+    score: Number | None
+    formula: str
+    figures: dict[str, Figure]
+    status: str = Field(description="`scored`, or `unknown` when the score is null")
+
+
+class ColumnFigures(_Stored):
+    """The figures of one column of the file, or of a declared column the file lacks."""
+
+    name: str
+    declared_type: ColumnType | None
+    required: bool
+    documented: bool
+    present: bool
+    non_null_count: int
+    null_count: int
+    null_ratio: Number
+    distinct_count: int
+    distinct_count_exact: bool
+    conforming_count: int
+    conformance_ratio: Number | None
+    min_value: str | None
+    max_value: str | None
+    dominant_format: str | None
+    format_consistency: Number | None
+    accuracy_checked: int
+    inaccurate_count: int
+
+
+class Violation(_Stored):
+    """A departure from the declared schema, with the first rows where it occurs."""
+
+    column: str
+    kind: ViolationKind
+    required: bool
+    count: int
+    example_rows: list[int]
+    message: str
+
+
+class PiiFound(_Stored):
+    """Personal information of one kind in one column: counts only, never values."""
+
+    column: str
+    kind: PiiKind
+    match_count: int
+    ratio: Number
+    whole_value_count: int
+    embedded_count: int
+    flagged: bool = Field(description="the column as a whole holds this kind; it is masked")
+
+
+class QualityReport(_Stored):
+    """The quality report stored at upload: the six dimension scores and the weighted
+    overall score, with the column figures and schema violations behind them."""
+
+    overall_score: Number | None
+    overall_formula: str
+    weights: dict[QualityDimension, Number]
+    dimensions: list[DimensionScore]
+    violations: list[Violation]
+    columns: list[ColumnFigures]
+    duplicate_row_count: int
+    encoding: str
+    analyzed_at: Timestamp
+
+
+class UploadedFile(BaseModel):
+    """A file just added to a dataset revision, with its quality report."""
+
+    id: str
+    dataset_id: str
+    revision: int
+    sha256: str
+    bytes: int
+    rows: int
+    format: str = Field(description="`csv` or `jsonl`")
+    media_type: str
+    quality: QualityReport
+    created_at: Timestamp
+    uploaded_at: Timestamp
+
+
+class FileQuality(BaseModel):
+    """A file's quality report and the personal information found in it."""
+
+    file_id: str
+    sha256: str
+    rows: int
+    quality: QualityReport
+    pii: list[PiiFound]
+
+
+class FileSample(BaseModel):
+    """The first rows of a file, personal information masked, taken at upload."""
+
+    file_id: str
+    rows: list[dict[str, str | None]]
+
+
+class UsageCounted(BaseModel):
+    """What a call counted against a metered grant (``report_id`` is unique to it)."""
+
+    report_id: str
+    meter: str = Field(description="`call` or `1000_rows`")
+    calls: int
+    rows: int
+
+
+class RowsPage(BaseModel):
+    """A page of a file's rows; ``usage`` only under a metered grant."""
+
+    dataset_id: str
+    file_id: str
+    sha256: str
+    columns: list[str]
+    offset: int
+    rows: list[dict[str, Any]]
+    next_offset: int | None = Field(description="where the next page starts; null after "
+                                                "the last row")
+    usage: UsageCounted | None = Field(default=None, description="absent unless the grant "
+                                                                 "is metered")
