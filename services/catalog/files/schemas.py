@@ -1,9 +1,10 @@
 """Response bodies of the file routes, so that OpenAPI shows what each route returns.
 
 The quality report, column figures, violations and PII findings are stored as JSON at
-upload (see ``service.add_file``) and returned as stored: these models describe that
-JSON, keep any key they do not name (``extra="allow"``), and keep a whole number a
-whole number (``Number``), so that a body reads exactly as it did before it had a model.
+upload (see ``service.add_file``) and returned as stored. Column figures, violations and
+PII findings are the analysis engine's own result types, stored field for field; the
+quality report's models keep any key they do not name (``extra="allow"``) and a whole
+number a whole number (``Number``), so that a body reads exactly as it is stored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from services.catalog.analysis import ColumnType, PiiKind, QualityDimension, ViolationKind
+from services.catalog.analysis import ColumnStats, PiiFinding, QualityDimension, SchemaViolation
 
 Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -34,52 +35,6 @@ class DimensionScore(_Stored):
     status: str = Field(description="`scored`, or `unknown` when the score is null")
 
 
-class ColumnFigures(_Stored):
-    """The figures of one column of the file, or of a declared column the file lacks."""
-
-    name: str
-    declared_type: ColumnType | None
-    required: bool
-    documented: bool
-    present: bool
-    non_null_count: int
-    null_count: int
-    null_ratio: Number
-    distinct_count: int
-    distinct_count_exact: bool
-    conforming_count: int
-    conformance_ratio: Number | None
-    min_value: str | None
-    max_value: str | None
-    dominant_format: str | None
-    format_consistency: Number | None
-    accuracy_checked: int
-    inaccurate_count: int
-
-
-class Violation(_Stored):
-    """A departure from the declared schema, with the first rows where it occurs."""
-
-    column: str
-    kind: ViolationKind
-    required: bool
-    count: int
-    example_rows: list[int]
-    message: str
-
-
-class PiiFound(_Stored):
-    """Personal information of one kind in one column: counts only, never values."""
-
-    column: str
-    kind: PiiKind
-    match_count: int
-    ratio: Number
-    whole_value_count: int
-    embedded_count: int
-    flagged: bool = Field(description="the column as a whole holds this kind; it is masked")
-
-
 class QualityReport(_Stored):
     """The quality report stored at upload: the six dimension scores and the weighted
     overall score, with the column figures and schema violations behind them."""
@@ -88,8 +43,8 @@ class QualityReport(_Stored):
     overall_formula: str
     weights: dict[QualityDimension, Number]
     dimensions: list[DimensionScore]
-    violations: list[Violation]
-    columns: list[ColumnFigures]
+    violations: list[SchemaViolation]
+    columns: list[ColumnStats]
     duplicate_row_count: int
     encoding: str
     analyzed_at: Timestamp
@@ -118,7 +73,7 @@ class FileQuality(BaseModel):
     sha256: str
     rows: int
     quality: QualityReport
-    pii: list[PiiFound]
+    pii: list[PiiFinding]
 
 
 class FileSample(BaseModel):
