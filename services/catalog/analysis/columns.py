@@ -31,7 +31,8 @@ from services.catalog.analysis.rejection import FileRejected, RejectionReason
 
 
 class ColumnType(StrEnum):
-    """The value types a dataset schema may declare for a column."""
+    """The value types a dataset schema may declare for a column (the dataset API takes
+    the same)."""
 
     STRING = "string"
     INTEGER = "integer"

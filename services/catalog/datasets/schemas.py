@@ -20,10 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from services.catalog.analysis import ColumnType
 from services.catalog.datasets.model import DatasetStatus
 from services.catalog.datasets.vocabulary import (
     LICENCE_IRIS,
-    ColumnType,
     Grade,
     OpenType,
     UpdateFrequency,
