@@ -181,7 +181,7 @@ def sha256_seconds(path: Path) -> float:
 
 _CHILD = """
 import json, resource, sys, time
-from services.catalog.files import analyze_file
+from services.catalog.analysis import analyze_file
 schema = json.loads(sys.argv[2])
 before = resource.getrusage(resource.RUSAGE_SELF)
 started = time.perf_counter()

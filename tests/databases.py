@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -111,8 +112,7 @@ class DatabaseFactory:
         return make_url(postgres_admin_url()).set(database=name).render_as_string(False)
 
     def _truncate(self, url: str, service: str) -> None:
-        home = "metadata" if service in ("audit", "exchange") else "db"
-        metadata = __import__(f"services.{service}.{home}", fromlist=["x"]).load_metadata()
+        metadata = import_module(f"services.{service}.metadata").load_metadata()
         names = [
             f'"{t.name}"' for t in metadata.sorted_tables if not t.info.get("reference_data")
         ]

@@ -1,6 +1,6 @@
 """Alembic environment of the catalog service."""
 
-from services.catalog.db import load_metadata
+from services.catalog.metadata import load_metadata
 from services.shared.migrations import run_environment
 
 run_environment(load_metadata())

@@ -218,3 +218,19 @@ def test_conditional_content_needs_an_active_grant(stack: Stack, callers: Caller
     accessed = [r for r in callers.outbox() if r["type"] == "data.accessed"]
     assert [r["payload"]["basis"] for r in accessed] == ["grant", "owner"]
     assert accessed[0]["payload"]["grant_id"] == "grt_1"
+
+
+def test_openapi_shows_every_file_route_answer(stack: Stack) -> None:
+    paths = stack.catalog.get("/openapi.json").json()["paths"]
+    base = "/v1/datasets/{dataset_id}/files"
+    answers = {
+        (base, "post", "201"): "UploadedFile",
+        (base + "/{file_id}/quality", "get", "200"): "FileQuality",
+        (base + "/{file_id}/sample", "get", "200"): "FileSample",
+        (base + "/{file_id}/rows", "get", "200"): "RowsPage",
+    }
+    for (path, method, code), model in answers.items():
+        content = paths[path][method]["responses"][code]["content"]
+        assert content["application/json"]["schema"]["$ref"].endswith("/" + model)
+    content = paths[base + "/{file_id}/content"]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"text/csv", "application/jsonl"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,9 +16,7 @@ from tests.databases import DatabaseFactory
 
 
 def service_metadata(service: str) -> MetaData:
-    home = "metadata" if service in ("audit", "exchange") else "db"
-    module = __import__(f"services.{service}.{home}", fromlist=["load_metadata"])
-    metadata: MetaData = module.load_metadata()
+    metadata: MetaData = import_module(f"services.{service}.metadata").load_metadata()
     return metadata
 
 

@@ -20,10 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from services.catalog.analysis import ColumnType
 from services.catalog.datasets.model import DatasetStatus
 from services.catalog.datasets.vocabulary import (
     LICENCE_IRIS,
-    ColumnType,
     Grade,
     OpenType,
     UpdateFrequency,
@@ -41,32 +41,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _zh_shorthand(value: Any) -> Any:
-    return {"zh": value} if isinstance(value, str) else value
+class _Bilingual(_Strict):
+    """Text in Chinese and English; a plain string stands for ``{"zh": <string>}``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"zh": value} if isinstance(value, str) else value
 
 
-class Title(_Strict):
+class Title(_Bilingual):
     """A title in Chinese and, optionally, English."""
 
     zh: str = Field(min_length=1, max_length=MAX_TITLE_ZH)
     en: str = Field(default="", max_length=MAX_TITLE_EN)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return _zh_shorthand(value)
 
-
-class Description(_Strict):
+class Description(_Bilingual):
     """A description in Chinese and, optionally, English."""
 
     zh: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
     en: str = Field(default="", max_length=MAX_DESCRIPTION)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return _zh_shorthand(value)
 
 
 class ContactPoint(_Strict):

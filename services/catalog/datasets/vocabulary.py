@@ -42,17 +42,6 @@ class UpdateFrequency(StrEnum):
     STATIC = "static"
 
 
-class ColumnType(StrEnum):
-    """Value types a declared schema column may have (the file analysis reads the same)."""
-
-    STRING = "string"
-    INTEGER = "integer"
-    DECIMAL = "decimal"
-    BOOLEAN = "boolean"
-    DATE = "date"
-    DATETIME = "datetime"
-
-
 _FREQUENCY_AUTHORITY = "http://publications.europa.eu/resource/authority/frequency/"
 FREQUENCY_IRIS: dict[UpdateFrequency, str] = {
     UpdateFrequency.REALTIME: _FREQUENCY_AUTHORITY + "UPDATE_CONT",

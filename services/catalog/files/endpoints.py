@@ -15,6 +15,13 @@ from services.catalog.files import service
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
+from services.catalog.files.schemas import (
+    FileQuality,
+    FileSample,
+    RowsPage,
+    UploadedFile,
+    UsageCounted,
+)
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, app_state
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
@@ -51,6 +58,17 @@ _CONTENT_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
+_FILE_BYTES = {"schema": {"type": "string", "format": "binary"}}
+_CONTENT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    **_CONTENT_PROBLEMS,
+    200: {"description": "the whole file",
+          "content": {"text/csv": _FILE_BYTES, "application/jsonl": _FILE_BYTES}},
+    206: {"description": "the byte range asked for",
+          "content": {"text/csv": _FILE_BYTES, "application/jsonl": _FILE_BYTES}},
+    304: {"description": "the file has not changed (`If-None-Match`)"},
+}
+
+
 class RangeNotSatisfiable(Problem):
     """416: the Range header does not fit the file."""
 
@@ -68,7 +86,7 @@ GrantsDep = Annotated[GrantChecker, app_state("grants")]
 async def upload_file(
     dataset_id: str, request: Request, actor: CurrentPrincipal, outbox: OutboxDep,
     blobs: BlobsDep,
-) -> dict[str, Any]:
+) -> UploadedFile:
     """Multipart field `file` (and optionally `format`: csv or jsonl, else taken from the
     file name). The file is analysed against the dataset's declared schema: a malformed
     file is refused (422) and nothing is kept. Returns `{id, sha256, bytes, rows, quality}`."""
@@ -89,7 +107,7 @@ async def upload_file(
         fmt = service.file_format(upload.filename, upload.fields.get("format"))
         analysis = await run_in_threadpool(service.analyze, staged, fmt=fmt, columns=columns)
 
-        def store() -> dict[str, Any]:
+        def store() -> UploadedFile:
             with db.transaction() as session:
                 record = service.add_file(
                     session, outbox, blobs, dataset_id=dataset_id, actor=actor, staged=staged,
@@ -105,23 +123,23 @@ async def upload_file(
 @router.get("/datasets/{dataset_id}/files/{file_id}/quality", responses=_PROBLEMS,
             summary="A file's quality report (whoever sees the dataset)")
 def file_quality(dataset_id: str, file_id: str, session: SessionDep,
-                 viewer: OptionalPrincipal) -> dict[str, Any]:
+                 viewer: OptionalPrincipal) -> FileQuality:
     """The GB/T 36344 quality report, column figures and schema violations."""
     record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
                                   viewer=viewer)
-    return {"file_id": record.id, "sha256": record.sha256, "rows": record.rows,
-            "quality": record.quality,
-            "pii": record.pii}
+    return FileQuality.model_validate({"file_id": record.id, "sha256": record.sha256,
+                                       "rows": record.rows, "quality": record.quality,
+                                       "pii": record.pii})
 
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/sample", responses=_PROBLEMS,
             summary="A file's first rows, personal information masked")
 def file_sample(dataset_id: str, file_id: str, session: SessionDep,
-                viewer: OptionalPrincipal) -> dict[str, Any]:
+                viewer: OptionalPrincipal) -> FileSample:
     """The masked sample rows taken at upload."""
     record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
                                   viewer=viewer)
-    return {"file_id": record.id, "rows": record.sample}
+    return FileSample.model_validate({"file_id": record.id, "rows": record.sample})
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -161,7 +179,7 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_CONTENT_PROBLEMS,
+@router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_CONTENT_ANSWERS,
             response_class=StreamingResponse,
             summary="The file (anyone for unconditional-open; else a grant token)")
 def file_content(
@@ -211,6 +229,7 @@ def file_content(
 
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/rows", responses=_CONTENT_PROBLEMS,
+            response_model_exclude_unset=True,
             summary="A page of the file's rows as JSON (who may download the file)")
 def file_rows(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
@@ -219,7 +238,7 @@ def file_rows(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
     columns: Annotated[str | None, Query(description="comma-separated column names; "
                                                       "all when absent")] = None,
-) -> dict[str, Any]:
+) -> RowsPage:
     """The data as an API rather than a download: rows `offset` to `offset + limit - 1`
     as JSON objects (CSV cells as text, an empty cell as null; JSON values as stored),
     and `next_offset` (null after the last row). Who may call it is who may download
@@ -242,11 +261,11 @@ def file_rows(
     usage = service.count_and_record(db, grants, outbox, record=record, access=access,
                                      rows=len(page.rows), sent=0,
                                      rows_read=(offset, len(page.rows)))
-    answer: dict[str, Any] = {
-        "dataset_id": record.dataset_id, "file_id": record.id, "sha256": record.sha256,
-        "columns": list(page.columns), "offset": page.offset, "rows": list(page.rows),
-        "next_offset": page.next_offset,
-    }
+    answer = RowsPage(
+        dataset_id=record.dataset_id, file_id=record.id, sha256=record.sha256,
+        columns=list(page.columns), offset=page.offset, rows=list(page.rows),
+        next_offset=page.next_offset,
+    )
     if usage is not None:
-        answer["usage"] = usage.as_dict()
+        answer.usage = UsageCounted.model_validate(usage.as_dict())
     return answer

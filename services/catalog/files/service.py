@@ -11,16 +11,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.catalog.analysis.analyze import analyze_file
+from services.catalog.analysis.rejection import FileRejected
+from services.catalog.analysis.result import FileAnalysis, to_jsonable
 from services.catalog.datasets import model
 from services.catalog.datasets import service as datasets
 from services.catalog.datasets.metadata import metadata_of, write_metadata
 from services.catalog.datasets.model import Action, DatasetStatus
 from services.catalog.datasets.tables import Dataset, DatasetRevision
-from services.catalog.files.analysis import analyze_file
 from services.catalog.files.blobs import BlobStore
-from services.catalog.files.errors import FileRejected
 from services.catalog.files.grants import GrantChecker, UsageUnanswered
-from services.catalog.files.result import FileAnalysis, to_jsonable
+from services.catalog.files.schemas import UploadedFile
 from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
 from services.shared.auth import Principal
@@ -118,13 +119,14 @@ def _score(value: float | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def file_out(record: DatasetFile) -> dict[str, Any]:
+def file_out(record: DatasetFile) -> UploadedFile:
     """The upload's answer."""
-    return {"id": record.id, "dataset_id": record.dataset_id, "revision": record.revision,
-            "sha256": record.sha256, "bytes": record.bytes, "rows": record.rows,
-            "format": record.format, "media_type": media_type(record.format),
-            "quality": record.quality, "created_at": to_jsonable(record.created_at),
-            "uploaded_at": to_jsonable(record.created_at)}
+    uploaded = to_jsonable(record.created_at)
+    return UploadedFile.model_validate(
+        {"id": record.id, "dataset_id": record.dataset_id, "revision": record.revision,
+         "sha256": record.sha256, "bytes": record.bytes, "rows": record.rows,
+         "format": record.format, "media_type": media_type(record.format),
+         "quality": record.quality, "created_at": uploaded, "uploaded_at": uploaded})
 
 
 def visible_file(session: Session, *, dataset_id: str, file_id: str,

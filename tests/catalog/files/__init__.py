@@ -1,1 +1,1 @@
-"""Tests of the catalog file-analysis engine."""
+"""Tests of the catalog's file resource helpers."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.catalog.files import (
+from services.catalog.analysis import (
     AnalysisOptions,
     FileRejected,
     RejectionReason,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.catalog.files.masking import (
+from services.catalog.analysis.masking import (
     mask_bank_card,
     mask_email,
     mask_mobile,
@@ -16,8 +16,8 @@ from services.catalog.files.masking import (
     mask_text,
     mask_value,
 )
-from services.catalog.files.pii import PiiKind
-from tests.catalog.files.reference_checksums import luhn_complete, make_resident_id
+from services.catalog.analysis.pii import PiiKind
+from tests.catalog.analysis.reference_checksums import luhn_complete, make_resident_id
 
 
 def test_resident_id_keeps_first_three_and_last_four() -> None:

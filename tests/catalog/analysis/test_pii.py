@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.catalog.files.pii import (
+from services.catalog.analysis.pii import (
     PiiKind,
     bank_card_sql,
     classify_value,
@@ -24,7 +24,7 @@ from services.catalog.files.pii import (
     luhn_valid,
     resident_id_sql,
 )
-from tests.catalog.files.reference_checksums import (
+from tests.catalog.analysis.reference_checksums import (
     iso7064_mod11_2_check,
     luhn_complete,
     make_resident_id,

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
-from services.catalog.files.pii import PiiKind
-from services.catalog.files.quality import QualityReport
-from services.catalog.files.schema import ColumnType, FileFormat
+from services.catalog.analysis.columns import ColumnType, FileFormat
+from services.catalog.analysis.pii import PiiKind
+from services.catalog.analysis.quality import QualityReport
 
 
 class ViolationKind(StrEnum):

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.catalog.files.errors import FileRejected, RejectionReason
+from services.catalog.analysis.rejection import FileRejected, RejectionReason
 
 
 class ColumnType(StrEnum):
-    """The value types a dataset schema may declare for a column."""
+    """The value types a dataset schema may declare for a column (the dataset API takes
+    the same)."""
 
     STRING = "string"
     INTEGER = "integer"

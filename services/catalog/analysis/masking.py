@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from services.catalog.files.pii import PiiKind, find_pii_spans
+from services.catalog.analysis.pii import PiiKind, find_pii_spans
 
 COMPOUND_SURNAMES = frozenset(
     {

@@ -1,55 +1,23 @@
-"""The file-analysis entry point: ``analyze_file`` measures an uploaded CSV or JSONL file.
+"""Turning the engine's figures for a file into the ``FileAnalysis`` a caller sees.
 
-Given a file already on disk, its format and the dataset's declared columns, it returns a
-``FileAnalysis``: row count, per-column statistics, schema violations, a GB/T 36344-2018
-quality report, PII findings and masked sample rows. A malformed file raises
-``FileRejected``; values that do not fit the declared schema are reported, not rejected.
-A declared column missing from the file is a violation (and counts as empty in
-completeness) unless ``AnalysisOptions.reject_missing_required`` is set, in which case a
-missing *required* column rejects the file.
-
-Engine: DuckDB. Its CSV and JSON readers stream the file in parallel buffers and stop at
-the first malformed record with its position; every column is read as VARCHAR and all
-figures come from one SQL aggregate run on all threads (see ``profile``) whose state is
-bounded (HyperLogLog distinct counts, counts, extremes), while the one unbounded piece,
-the distinct-row hash set for duplicate counting, is held under DuckDB's memory limit
-and spilled to disk past it. RE2 regular expressions and arithmetic check digits run
-vectorised over the columns, behind cheap gates. Row numbers of examples come from a
-second, ordered stream that stops as soon as it has them. Polars' streaming engine was
-the alternative; DuckDB was chosen for its exact error positions on ragged, non-UTF-8
-and over-long records, and its explicit memory limit with spilling.
-
-Row numbers in the result count data rows from 1 (the CSV header is not a row); in a
-file without blank lines or quoted line breaks, row *n* is on line *n + 1* of a CSV and
-line *n* of a JSONL file.
+Pure Python over the ``FileProfile`` that ``profile`` measured: which columns hold
+personal information, which accuracy checks apply, the per-column statistics, the
+schema violations and the six GB/T 36344 quality dimensions.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
-import duckdb
-
-from services.catalog.files.errors import FileRejected, RejectionReason
-from services.catalog.files.masking import mask_rows
-from services.catalog.files.pii import (
-    PiiKind,
-    is_bank_card_header,
-    is_resident_id_header,
-)
-from services.catalog.files.profile import ColumnProfile, FileProfile, profile_file
-from services.catalog.files.quality import (
-    DEFAULT_WEIGHTS,
+from services.catalog.analysis.columns import TEMPORAL_TYPES, ColumnSpec, ColumnType
+from services.catalog.analysis.masking import mask_rows
+from services.catalog.analysis.options import AnalysisOptions
+from services.catalog.analysis.pii import PiiKind, is_bank_card_header, is_resident_id_header
+from services.catalog.analysis.profile import ColumnProfile, FileProfile
+from services.catalog.analysis.quality import (
     AccuracyCheck,
     CompletenessColumn,
-    QualityDimension,
     QualityReport,
     combine,
     score_accessibility,
@@ -59,168 +27,17 @@ from services.catalog.files.quality import (
     score_normativity,
     score_timeliness,
 )
-from services.catalog.files.result import (
+from services.catalog.analysis.result import (
     ColumnStats,
     FileAnalysis,
     PiiFinding,
     SchemaViolation,
     ViolationKind,
 )
-from services.catalog.files.schema import (
-    TEMPORAL_TYPES,
-    ColumnSpec,
-    ColumnType,
-    FileFormat,
-    parse_columns,
-    select_sql,
-)
-from services.catalog.files.source import FileSource, open_source, translate_engine_error
-
-MIB = 1 << 20
+from services.catalog.analysis.source import FileSource
 
 
-@dataclass(frozen=True, slots=True)
-class AnalysisOptions:
-    """Limits and policies of an analysis; the defaults suit the catalog's uploads."""
-
-    sample_rows: int = 20
-    max_line_bytes: int = MIB
-    max_columns: int = 1000
-    example_rows: int = 5
-    pii_column_threshold: float = 0.5
-    exact_max_rows: int = 100_000
-    fresh_days: float = 30.0
-    stale_days: float = 365.0
-    weights: Mapping[QualityDimension, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    reject_missing_required: bool = False
-    memory_limit_mb: int = 256
-    threads: int | None = None
-    temp_directory: Path | None = None
-
-    def __post_init__(self) -> None:
-        if self.sample_rows < 0 or self.example_rows < 1 or self.max_line_bytes < 16:
-            raise ValueError("sample_rows, example_rows and max_line_bytes are out of range")
-        if not 0 < self.pii_column_threshold <= 1:
-            raise ValueError("pii_column_threshold must be in (0, 1]")
-        if not 0 <= self.fresh_days < self.stale_days:
-            raise ValueError("fresh_days must be below stale_days")
-        if self.memory_limit_mb < 64:
-            raise ValueError("memory_limit_mb must be at least 64")
-
-
-def analyze_file(
-    path: str | os.PathLike[str],
-    *,
-    file_format: FileFormat | str,
-    columns: Iterable[ColumnSpec | Mapping[str, Any]],
-    now: datetime | None = None,
-    options: AnalysisOptions | None = None,
-) -> FileAnalysis:
-    """Analyse a stored data file against its declared schema; raise FileRejected if malformed."""
-    options = options or AnalysisOptions()
-    fmt = _file_format(file_format)
-    declared = parse_columns(columns)
-    moment = _as_utc(now or datetime.now(UTC))
-    file_path = Path(path)
-    size = file_path.stat().st_size
-    if size == 0:
-        raise FileRejected(RejectionReason.EMPTY_FILE, "the file is empty (0 bytes)")
-    with _engine(options) as con:
-        source = open_source(
-            con,
-            file_path,
-            fmt,
-            declared,
-            max_line_bytes=options.max_line_bytes,
-            max_columns=options.max_columns,
-        )
-        _check_required_columns(declared, source, options)
-        profile = profile_file(
-            con,
-            source,
-            now=moment,
-            example_rows=options.example_rows,
-            exact_max_rows=options.exact_max_rows,
-        )
-        raw_sample = _read_sample(con, source, options.sample_rows)
-    return _assemble(source, declared, profile, raw_sample, size, moment, options)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _file_format(value: FileFormat | str) -> FileFormat:
-    try:
-        return FileFormat(str(value).lower())
-    except ValueError:
-        raise FileRejected(
-            RejectionReason.UNSUPPORTED_FORMAT,
-            f"format {value!r} is not supported; upload CSV (csv) or JSON Lines (jsonl)",
-        ) from None
-
-
-@contextmanager
-def _engine(options: AnalysisOptions) -> Iterator[duckdb.DuckDBPyConnection]:
-    spill_parent = options.temp_directory
-    with tempfile.TemporaryDirectory(prefix="dataex-analysis-", dir=spill_parent) as spill:
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "memory_limit": f"{options.memory_limit_mb}MB",
-            "temp_directory": spill,
-            "preserve_insertion_order": True,
-            "autoinstall_known_extensions": False,
-        }
-        if options.threads:
-            config["threads"] = options.threads
-        con = duckdb.connect(":memory:", config=config)
-        try:
-            con.execute("SET TimeZone = 'UTC'")
-            con.execute("SET enable_progress_bar = false")
-            # The optimizer would turn the main pass's one DISTINCT aggregate (row hashes)
-            # into a materialised copy of the whole projection; unrewritten, it is a hash
-            # set beside the other aggregates in the same streaming pass. (An engine without
-            # this rule only loses speed.)
-            with suppress(duckdb.Error):
-                con.execute("SET disabled_optimizers = 'distinct_aggregate_rewrite'")
-            yield con
-        finally:
-            con.close()
-
-
-def _check_required_columns(
-    declared: Sequence[ColumnSpec], source: FileSource, options: AnalysisOptions
-) -> None:
-    if not options.reject_missing_required:
-        return
-    present = {c.name for c in source.columns}
-    missing = [spec.name for spec in declared if spec.required and spec.name not in present]
-    if missing:
-        raise FileRejected(
-            RejectionReason.MISSING_REQUIRED_COLUMN,
-            f"required column {missing[0]!r} is missing from the file; add it (the header "
-            "or JSON keys must use the declared column names)",
-            column=missing[0],
-        )
-
-
-def _read_sample(
-    con: duckdb.DuckDBPyConnection, source: FileSource, limit: int
-) -> list[dict[str, str | None]]:
-    if limit == 0:
-        return []
-    aliases = ", ".join(c.alias for c in source.columns)
-    try:
-        relation = source.head_relation or source.relation
-        rows = con.execute(select_sql(aliases, f"{relation} LIMIT {limit}")).fetchall()
-    except duckdb.InvalidInputException as exc:
-        raise translate_engine_error(
-            exc, source.path, source.file_format, source.max_line_bytes, len(source.columns)
-        ) from None
-    names = [c.name for c in source.columns]
-    return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-def _assemble(
+def assemble(
     source: FileSource,
     declared: Sequence[ColumnSpec],
     profile: FileProfile,
@@ -229,6 +46,8 @@ def _assemble(
     now: datetime,
     options: AnalysisOptions,
 ) -> FileAnalysis:
+    """The analysis result from the engine's figures: PII findings, accuracy checks,
+    column statistics, violations, the quality report and the masked sample."""
     findings = _pii_findings(profile, options.pii_column_threshold)
     flagged = {f.column: f.kind for f in findings if f.flagged}
     checks = _accuracy_checks(profile, flagged)

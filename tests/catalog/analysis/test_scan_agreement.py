@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.catalog.files import AnalysisOptions, FileAnalysis, PiiKind, analyze_file
-from services.catalog.files.pii import classify_value, find_pii_spans, looks_like_person_name
-from tests.catalog.files.reference_checksums import (
+from services.catalog.analysis import AnalysisOptions, FileAnalysis, PiiKind, analyze_file
+from services.catalog.analysis.pii import classify_value, find_pii_spans, looks_like_person_name
+from tests.catalog.analysis.reference_checksums import (
     iso7064_mod11_2_check,
     luhn_complete,
     wrong_check_char,

@@ -39,8 +39,19 @@ from typing import Any
 
 import duckdb
 
-from services.catalog.files.errors import FileRejected
-from services.catalog.files.pii import (
+from services.catalog.analysis.columns import (
+    TEMPORAL_TYPES,
+    ColumnType,
+    accuracy_sql,
+    conformance_sql,
+    format_variant_codes,
+    format_variant_name,
+    format_variant_sql,
+    plausible_range_sql,
+    select_sql,
+    sort_key_sql,
+)
+from services.catalog.analysis.pii import (
     WHOLE_VALUE_CODES,
     PiiKind,
     embedded_candidate_sql,
@@ -58,19 +69,8 @@ from services.catalog.files.pii import (
     shape_sql,
     whole_value_kind_sql,
 )
-from services.catalog.files.schema import (
-    TEMPORAL_TYPES,
-    ColumnType,
-    accuracy_sql,
-    conformance_sql,
-    format_variant_codes,
-    format_variant_name,
-    format_variant_sql,
-    plausible_range_sql,
-    select_sql,
-    sort_key_sql,
-)
-from services.catalog.files.source import (
+from services.catalog.analysis.rejection import FileRejected
+from services.catalog.analysis.source import (
     FileColumn,
     FileSource,
     no_rows,

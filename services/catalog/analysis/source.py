@@ -24,20 +24,17 @@ from typing import Any
 
 import duckdb
 
-from services.catalog.files.errors import FileRejected, RejectionReason
-from services.catalog.files.schema import (
+from services.catalog.analysis.columns import (
     ColumnSpec,
     FileFormat,
     check_column_names,
     select_sql,
     sql_literal,
 )
+from services.catalog.analysis.engine import json_object_bytes, read_buffer_bytes
+from services.catalog.analysis.rejection import FileRejected, RejectionReason
 
 BOM = codecs.BOM_UTF8
-# Read buffers: the reader keeps a few per thread in memory, so their size sets most of
-# the analysis's memory; 8 MiB reads as fast as the 16 MiB default.
-BUFFER_BYTES = 8 << 20
-HEAD_BUFFER_BYTES = 2 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +93,11 @@ def open_source(
     )
     if file_format is FileFormat.CSV:
         relation = _csv_relation(
-            path, columns, max_line_bytes, buffer_size=max(BUFFER_BYTES, 2 * max_line_bytes)
+            path, columns, max_line_bytes, buffer_size=read_buffer_bytes(max_line_bytes)
         )
         head_relation = _csv_relation(
-            path, columns, max_line_bytes, buffer_size=max(HEAD_BUFFER_BYTES, 2 * max_line_bytes)
+            path, columns, max_line_bytes,
+            buffer_size=read_buffer_bytes(max_line_bytes, head=True),
         )
     else:
         relation = head_relation = _jsonl_relation(path, columns, max_line_bytes)
@@ -150,7 +148,7 @@ def _read_jsonl_keys(
 ) -> list[str]:
     objects = (
         f"read_json_objects({sql_literal(str(path))}, format='newline_delimited', "
-        f"maximum_object_size={max(max_line_bytes, 1 << 20) + 1024})"
+        f"maximum_object_size={json_object_bytes(max_line_bytes)})"
     )
     try:
         row = con.execute(
@@ -194,7 +192,7 @@ def _jsonl_relation(path: Path, columns: Sequence[FileColumn], max_line_bytes: i
     renames = ", ".join(f"nullif(\"{_identifier(c.name)}\", '') AS {c.alias}" for c in columns)
     reader = (
         f"read_json({sql_literal(str(path))}, format='newline_delimited', "
-        f"columns={{{types}}}, maximum_object_size={max(max_line_bytes, 1 << 20) + 1024})"
+        f"columns={{{types}}}, maximum_object_size={json_object_bytes(max_line_bytes)})"
     )
     return f"({select_sql(renames, reader)})"
 

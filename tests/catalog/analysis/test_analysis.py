@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from services.catalog.files import (
+from services.catalog.analysis import (
     AnalysisOptions,
     ColumnType,
     FileAnalysis,
@@ -19,7 +19,7 @@ from services.catalog.files import (
     ViolationKind,
     analyze_file,
 )
-from tests.catalog.files.reference_checksums import luhn_is_valid, make_resident_id
+from tests.catalog.analysis.reference_checksums import luhn_is_valid, make_resident_id
 
 NOW = datetime(2024, 8, 5, 4, 0, tzinfo=UTC)
 

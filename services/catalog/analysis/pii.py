@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from services.catalog.files.schema import sql_literal
+from services.catalog.analysis.columns import sql_literal
 from services.shared.personal import RESIDENT_ID_WEIGHTS, resident_id_check_char
 
 

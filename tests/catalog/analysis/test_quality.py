@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.catalog.files.quality import (
+from services.catalog.analysis.quality import (
     AccuracyCheck,
     CompletenessColumn,
     QualityDimension,
