@@ -10,12 +10,12 @@ from fastapi import FastAPI
 from services.catalog.api import include_routes
 from services.catalog.config import CatalogSettings
 from services.catalog.files.blobs import FileBlobStore
-from services.catalog.files.grants import EXCHANGE_AUDIENCE, GrantChecker
+from services.catalog.files.grants import GrantChecker
 from services.catalog.outbox import outbox
+from services.clients import ExchangeClient
 from services.shared.app import freeze_startup_objects, install_common
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
-from services.shared.http import ServiceClient, ServiceTokens
 from services.shared.jwks import RemoteKeySource
 from services.shared.outbox import Outbox, ledger_keyring
 
@@ -54,11 +54,8 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
         audience=settings.audience,
     )
     app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
-    tokens = ServiceTokens(token_url=settings.exchange_url + "/v1/auth/token",
-                           client_id=settings.client_id, client_secret=settings.client_secret)
-    exchange = ServiceClient(settings.exchange_url, audience=EXCHANGE_AUDIENCE,
-                             token_source=tokens.token)
-    app.state.service_tokens = tokens
+    exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,
+                                         client_secret=settings.client_secret)
     app.state.exchange = exchange
     app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
     install_common(app, service="catalog", db=db)

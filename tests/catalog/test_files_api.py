@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.catalog.files.grants import GrantChecker
-from services.shared.http import ServiceClient
+from services.clients import ExchangeClient
 from services.shared.keyring import KeyRing
 from services.shared.tokens import issue_token
 from tests.catalog.conftest import Callers, bearer
@@ -158,7 +158,11 @@ class GrantExchange:
         grant = self.grants.get(grant_id)
         if grant is None:
             return httpx.Response(404, json={"title": "Not found", "status": 404})
-        return httpx.Response(200, json={**grant, "grant_id": grant_id, "max_cache_seconds": 30})
+        return httpx.Response(200, json={
+            "order_id": "ord_1", "buyer_org_id": "org_buyer", "expires_at": "2099-01-01T00:00:00Z",
+            "unit": None, "quota": None, "used_calls": 0, "used_rows": 0,
+            "checked_at": "2026-01-01T00:00:00Z", **grant, "grant_id": grant_id,
+            "max_cache_seconds": 30})
 
 
 def grant_token(stack: Stack, grant_id: str, dataset_ids: list[str], *,
@@ -178,8 +182,8 @@ def test_conditional_content_needs_an_active_grant(stack: Stack, callers: Caller
     exchange = GrantExchange()
     app = stack.catalog.app
     app.state.grants = GrantChecker(  # type: ignore[attr-defined]
-        ServiceClient("http://exchange.test", audience="dataex-exchange", token_source=None,
-                      transport=httpx.MockTransport(exchange.handler)))
+        ExchangeClient.connect("http://exchange.test",
+                               transport=httpx.MockTransport(exchange.handler)))
     dataset = callers.listed(open_type="conditional")
     other = callers.listed(open_type="conditional",
                            title={"zh": "另一个数据集", "en": "Another dataset"})

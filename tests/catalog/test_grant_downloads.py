@@ -305,7 +305,7 @@ class TestMeteringFailsClosed:
         assert len(link.usage_posts) == 1 + 3  # one good report, then three attempts
         assert len(catalog_events(market.stack)) == 1
         assert trade.status()["used_calls"] == 1
-        assert checker.status(trade.grant["grant_id"])["status"] == "active"
+        assert checker.status(trade.grant["grant_id"]).status == "active"
         # the report is voided in advance: should a copy still arrive, it is refused
         [voided] = market.events("grant.usage_voided")
         report_id = voided["payload"]["report_id"]
@@ -373,7 +373,7 @@ class TestMeteringFailsClosed:
                 voided["payload"]["reason"]) == (1, 1, "access not recorded")
         assert used["payload"]["used_calls"] == 2
         # the catalog's cached status follows the void's answer
-        assert checker.status(trade.grant["grant_id"])["used_calls"] == 1
+        assert checker.status(trade.grant["grant_id"]).used_calls == 1
 
     def test_a_void_that_cannot_be_delivered_is_logged(
             self, market: Market, monkeypatch: pytest.MonkeyPatch,
@@ -381,7 +381,7 @@ class TestMeteringFailsClosed:
         link = FlakyExchange(market.stack.exchange._transport)
         checker = wire_grants(market.stack, transport=link)
         trade = Trade(market, {**METERED, "unit": "call"}, quantity=5)
-        monkeypatch.setattr("services.catalog.files.grants.REPORT_BACKOFF_SECONDS", 0.0)
+        monkeypatch.setattr("services.clients.exchange.REPORT_BACKOFF_SECONDS", 0.0)
         link.down = True
         voids: list[str] = []
         original = link.handle_request

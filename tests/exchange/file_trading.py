@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from services.catalog.files.grants import EXCHANGE_AUDIENCE, GrantChecker
-from services.shared.http import ServiceClient, ServiceTokens
+from services.catalog.files.grants import GrantChecker
+from services.clients import ExchangeClient
 from tests.exchange.trading_helpers import Market, bearer, dataset_body
 from tests.stack import SERVICE_SECRETS, Stack
 
@@ -23,12 +23,9 @@ def wire_grants(stack: Stack, *, cache_seconds: float = 30.0,
                 transport: httpx.BaseTransport | None = None) -> GrantChecker:
     """Point the catalog's exchange client (grant checks, usage reports) at the
     in-process exchange, authenticated with the catalog's own service credentials."""
-    exchange_transport = transport or stack.exchange._transport
-    tokens = ServiceTokens(token_url="http://exchange.test/v1/auth/token", client_id="catalog",
-                           client_secret=SERVICE_SECRETS["catalog"],
-                           transport=stack.exchange._transport)
-    client = ServiceClient("http://exchange.test", audience=EXCHANGE_AUDIENCE,
-                           token_source=tokens.token, transport=exchange_transport)
+    client = ExchangeClient.as_service(
+        "http://exchange.test", client_id="catalog", client_secret=SERVICE_SECRETS["catalog"],
+        transport=transport or stack.exchange._transport)
     app: Any = stack.catalog.app
     app.state.exchange.close()
     app.state.exchange = client

@@ -74,7 +74,7 @@ def test_verify_files_offline(ring: KeyRing, tmp_path: Path) -> None:
 
 
 def test_catalog_documents_give_what_they_have() -> None:
-    from services.exchange.datasets.client import facts_from_document
+    from services.clients import facts_from_document
 
     bare = facts_from_document({"id": "ds_1", "status": "listed", "publisher": {"id": "org_p"},
                                 "title": {"zh": "客流"}, "metadata_sha256": "ab" * 32})

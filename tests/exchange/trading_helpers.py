@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from services.exchange.datasets.client import CatalogClient
-from services.exchange.trading.context import OwnServiceTokens, Trading
+from services.clients import CatalogClient
+from services.exchange.trading.context import Trading, own_service_tokens
 from services.exchange.trading.sweeper import SweepReport, sweep_once
 from tests.stack import Stack
 
@@ -50,10 +50,9 @@ def dataset_body(**overrides: Any) -> dict[str, Any]:
 def wire_catalog(stack: Stack) -> None:
     """Point the exchange's catalog client at the in-process catalog."""
     trading: Trading = stack.exchange.app.state.trading  # type: ignore[attr-defined]
-    tokens = OwnServiceTokens(trading.issuer, "exchange")
     trading.catalog.close()
     trading.catalog = CatalogClient.connect(
-        "http://catalog.test", token_source=tokens.token,
+        "http://catalog.test", credentials=own_service_tokens(trading.issuer, "exchange"),
         transport=stack.catalog._transport,  # type: ignore[attr-defined]
     )
 

@@ -23,7 +23,14 @@ from services.audit.ledger.merkle import (
     inclusion_proof,
     root_at,
 )
-from services.audit.ledger.schemas import (
+from services.audit.ledger.sequencer import Sequencer
+from services.audit.ledger.tables import LedgerEntry
+from services.shared.app import SessionDep
+from services.shared.auth import CurrentPrincipal, Regulator, ServicePrincipal
+from services.shared.database import Database
+from services.shared.events import rfc3339
+from services.shared.problems import Forbidden, InvalidInput, NotFound
+from services.shared.schemas.ledger import (
     AppendBatchOut,
     AppendedOut,
     CheckpointOut,
@@ -35,13 +42,6 @@ from services.audit.ledger.schemas import (
     InclusionProofOut,
     SourceKeyIn,
 )
-from services.audit.ledger.sequencer import Sequencer
-from services.audit.ledger.tables import LedgerEntry
-from services.shared.app import SessionDep
-from services.shared.auth import CurrentPrincipal, Regulator, ServicePrincipal
-from services.shared.database import Database
-from services.shared.events import rfc3339
-from services.shared.problems import Forbidden, InvalidInput, NotFound
 
 router = APIRouter(tags=["ledger"])
 

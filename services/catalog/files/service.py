@@ -172,7 +172,7 @@ def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, f
                 dataset.id not in ids:
             raise Forbidden("the grant does not cover this dataset", slug="grant-scope")
         status = grants.require_active(grant_id, dataset.id)
-        meter = status.get("unit")
+        meter = status.unit
         return _file_of(session, dataset, file_id), Access(
             "grant", viewer.subject, viewer.org, grant_id,
             meter=str(meter) if meter else None)

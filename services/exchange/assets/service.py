@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.clients import ApiProblem, CatalogClient, DatasetFacts
 from services.exchange.assets import repository
 from services.exchange.assets.tables import Asset, AssetDataset
-from services.exchange.datasets.client import CatalogClient, DatasetFacts
 from services.exchange.identity import repository as identity
 from services.exchange.offers import repository as offers
 from services.exchange.offers.pricing import is_public_body
@@ -26,7 +26,13 @@ from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
+from services.shared.problems import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 
 GRADE_ORDER = {"general": 0, "important": 1, "core": 2}
 OPEN_ORDER = {"unconditional": 0, "conditional": 1, "not_open": 2}
@@ -37,7 +43,7 @@ def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
     """The datasets, each checked to be listed, owned by ``owner_org`` and tradable."""
     found = []
     for dataset_id in dataset_ids:
-        facts = catalog.dataset(dataset_id)
+        facts = _catalog_dataset(catalog, dataset_id)
         if facts is None or facts.status != "listed":
             raise InvalidInput(f"dataset {dataset_id} is not listed in the catalog",
                                slug="dataset-not-listed", dataset_id=dataset_id)
@@ -49,6 +55,18 @@ def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
                                slug="core-data", dataset_id=dataset_id)
         found.append(facts)
     return found
+
+
+def _catalog_dataset(catalog: CatalogClient, dataset_id: str) -> DatasetFacts | None:
+    """The dataset as the catalog shows it to the exchange; 503 when the catalog cannot
+    say."""
+    try:
+        return catalog.dataset(dataset_id)
+    except ApiProblem as problem:
+        reason = (f"answered {problem.status} for dataset {dataset_id}" if problem.answered
+                  else "could not be reached")
+        raise ServiceUnavailable(f"the catalog {reason}", slug="catalog-unavailable"
+                                 ) from problem
 
 
 def _pin(position: int, facts: DatasetFacts) -> AssetDataset:

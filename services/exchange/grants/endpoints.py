@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from services.exchange.grants import service
-from services.exchange.grants.schemas import GrantStatusOut, UsageIn, UsageVoidIn
 from services.exchange.grants.tables import AccessGrant
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import ServicePrincipal
 from services.shared.orm import utcnow
+from services.shared.schemas.grants import GrantStatusOut, UsageIn, UsageVoidIn
 
 router = APIRouter(tags=["grants (services only)"])
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,17 +25,9 @@ from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
 from services.shared.problems import Conflict, InvalidInput, NotFound
+from services.shared.schemas.grants import GrantStatus
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
-
-
-class GrantStatus(StrEnum):
-    """Whether a grant lets its holder in now."""
-
-    ACTIVE = "active"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    EXHAUSTED = "exhausted"
 
 
 def status_of(grant: AccessGrant, now: datetime) -> GrantStatus:

@@ -16,12 +16,12 @@ from services.exchange.identity.schemas import (
     Me,
     OrganizationCreate,
     OrganizationOut,
-    TokenResponse,
     UserOut,
 )
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
+from services.shared.schemas.tokens import TokenResponse
 from services.shared.settings import AUDIENCES
 
 STATUS_PATTERN = "^(pending|active|rejected)$"

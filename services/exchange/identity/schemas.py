@@ -80,14 +80,6 @@ class Me(BaseModel):
     roles: list[Role]
 
 
-class TokenResponse(BaseModel):
-    """RFC 6749 §5.1 access-token response."""
-
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
-    expires_in: int
-
-
 class ApiKeyCreate(BaseModel):
     """A new API key for the caller's organisation."""
 

@@ -5,39 +5,15 @@ Tests replace ``catalog`` with a client over the in-process catalog's transport.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
+from services.clients import CachedTokens, CatalogClient
 from services.exchange.certificates.signing import DocumentSigner
 from services.exchange.config import ExchangeSettings
-from services.exchange.datasets.client import CatalogClient
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.orders.model import OrderClock
 from services.shared.app import app_state
-
-
-class OwnServiceTokens:
-    """The exchange's own service tokens for calling other services, minted locally
-    (the exchange is the issuer) and reused until shortly before they expire."""
-
-    def __init__(self, issuer: TokenIssuer, client_id: str) -> None:
-        self.issuer = issuer
-        self.client_id = client_id
-        self._cache: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def token(self, audience: str) -> str:
-        """A valid token for ``audience``."""
-        with self._lock:
-            cached = self._cache.get(audience)
-            if cached and cached[1] > time.monotonic():
-                return cached[0]
-            issued = self.issuer.service_token(client_id=self.client_id, audience=audience)
-            lifetime = max(issued.expires_in - 60, 5)
-            self._cache[audience] = (issued.access_token, time.monotonic() + lifetime)
-            return issued.access_token
 
 
 @dataclass
@@ -60,10 +36,17 @@ class Trading:
         return self.settings.fee_bps
 
 
+def own_service_tokens(issuer: TokenIssuer, client_id: str) -> CachedTokens:
+    """The exchange's own service tokens for calling other services, minted locally
+    (the exchange is the issuer) and reused until shortly before they expire."""
+    return CachedTokens(lambda audience: issuer.service_token(client_id=client_id,
+                                                              audience=audience))
+
+
 def build_trading(settings: ExchangeSettings, issuer: TokenIssuer) -> Trading:
     """The trading context for an app."""
-    tokens = OwnServiceTokens(issuer, settings.client_id)
-    catalog = CatalogClient.connect(settings.catalog_url, token_source=tokens.token,
+    catalog = CatalogClient.connect(settings.catalog_url,
+                                    credentials=own_service_tokens(issuer, settings.client_id),
                                     timeout=settings.catalog_timeout_seconds)
     return Trading(settings=settings, signer=DocumentSigner(issuer.ring), issuer=issuer,
                    catalog=catalog)

@@ -1,4 +1,5 @@
-"""Request and response bodies of the ledger API."""
+"""Request and response bodies of the audit service's ledger API (``/v1/entries``,
+checkpoints, proofs, source keys), shared with :class:`services.clients.AuditClient`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The catalog as the exchange reads it: a typed client over ``GET /v1/datasets/{id}``.
+"""The catalog service's API as a typed client: datasets and the facts pinned from them.
 
 The exchange registers assets over listed datasets and pins their hashes. It takes
 what the dataset document gives: the revision's ``metadata_sha256`` always, and each
@@ -8,15 +8,15 @@ covers the metadata only, and says so (``content_basis: "metadata"``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from services.clients.connection import ApiConnection
+from services.clients.credentials import Credentials, anonymous
+from services.clients.problem import ApiProblem
 from services.shared.canonical import canonical_sha256
-from services.shared.http import RemoteProblem, ServiceClient
-from services.shared.problems import ServiceUnavailable
 from services.shared.settings import AUDIENCES
 
 
@@ -129,34 +129,44 @@ def facts_from_document(doc: dict[str, Any]) -> DatasetFacts:
 
 
 class CatalogClient:
-    """Reads datasets from the catalog service, authenticated as the exchange."""
+    """Reads datasets from the catalog service."""
 
-    def __init__(self, client: ServiceClient) -> None:
-        self.client = client
+    def __init__(self, connection: ApiConnection) -> None:
+        self.connection = connection
 
     @classmethod
-    def connect(cls, base_url: str, *, token_source: Callable[[str], str] | None,
+    def connect(cls, base_url: str, *, credentials: Credentials = anonymous,
                 timeout: float = 5.0,
                 transport: httpx.BaseTransport | None = None) -> CatalogClient:
         """A client for the catalog at ``base_url``."""
-        return cls(ServiceClient(base_url, audience=AUDIENCES["catalog"],
-                                 token_source=token_source, timeout=timeout,
+        return cls(ApiConnection(base_url, service="the catalog", audience=AUDIENCES["catalog"],
+                                 credentials=credentials, timeout=timeout,
                                  transport=transport))
 
+    def dataset_document(self, dataset_id: str) -> dict[str, Any]:
+        """The catalog's ``GET /v1/datasets/{id}`` document, as this client's caller may
+        see it."""
+        doc = self.connection.get_json(f"/v1/datasets/{dataset_id}")
+        if not isinstance(doc, dict):
+            raise ApiProblem.unreadable(f"the catalog's dataset {dataset_id} is not a JSON "
+                                        "object")
+        return doc
+
     def dataset(self, dataset_id: str) -> DatasetFacts | None:
-        """The dataset if the catalog shows it to the exchange, else None; 503 when the
-        catalog cannot be reached."""
+        """The dataset's facts if the catalog shows it to this caller, else None;
+        :class:`ApiProblem` for any other failure."""
         try:
-            return facts_from_document(self.client.get_json(f"/v1/datasets/{dataset_id}"))
-        except RemoteProblem as problem:
-            if problem.status in (404, 422):
+            doc = self.dataset_document(dataset_id)
+        except ApiProblem as problem:
+            if problem.answered and problem.status in (404, 422):
                 return None
-            raise ServiceUnavailable(f"the catalog answered {problem.status} for dataset "
-                                     f"{dataset_id}", slug="catalog-unavailable") from problem
-        except (httpx.HTTPError, KeyError, ValueError) as exc:
-            raise ServiceUnavailable(f"the catalog could not be reached: {type(exc).__name__}",
-                                     slug="catalog-unavailable") from exc
+            raise
+        try:
+            return facts_from_document(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ApiProblem.unreadable(f"the catalog's dataset {dataset_id} lacks facts: "
+                                        f"{type(exc).__name__}") from exc
 
     def close(self) -> None:
         """Release connections."""
-        self.client.close()
+        self.connection.close()

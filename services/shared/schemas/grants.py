@@ -1,13 +1,25 @@
-"""Request and response bodies of the service-only grant API."""
+"""The exchange's service-only grant API: a grant's status, usage reports and voids.
+
+The catalog reads and sends these through :class:`services.clients.ExchangeClient`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.exchange.grants.service import GrantStatus
 from services.shared.personal import personal_information
+
+
+class GrantStatus(StrEnum):
+    """Whether a grant lets its holder in now."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    EXHAUSTED = "exhausted"
 
 
 class GrantStatusOut(BaseModel):

@@ -1,1 +1,0 @@
-"""The catalog as the exchange sees it: datasets, their owners and content hashes."""
