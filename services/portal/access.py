@@ -11,8 +11,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.portal.backends import Backends, PortalApi
-from services.portal.interim_clients import ApiProblem
+from services.clients import ApiProblem
+from services.portal.backends import Backends, Caller
 from services.portal.session import ANONYMOUS, Visitor, session_token
 
 
@@ -35,7 +35,7 @@ def current_visitor(request: Request) -> Visitor:
     if token is not None:
         backends: Backends = request.app.state.backends
         try:
-            me = backends.for_caller(token).me()
+            me = backends.for_caller(token).exchange.me()
         except ApiProblem as problem:
             if problem.status != 401:
                 raise
@@ -53,13 +53,13 @@ def current_visitor(request: Request) -> Visitor:
 VisitorDep = Annotated[Visitor, Depends(current_visitor)]
 
 
-def current_api(visitor: VisitorDep, request: Request) -> PortalApi:
+def current_api(visitor: VisitorDep, request: Request) -> Caller:
     """The APIs as this visitor calls them (with its own token, or none)."""
     backends: Backends = request.app.state.backends
     return backends.for_caller(visitor.token)
 
 
-ApiDep = Annotated[PortalApi, Depends(current_api)]
+ApiDep = Annotated[Caller, Depends(current_api)]
 
 
 def signed_in_member(visitor: VisitorDep) -> Visitor:

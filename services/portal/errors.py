@@ -14,9 +14,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.clients import ApiProblem
 from services.portal.access import PageForbidden, SignInRequired
 from services.portal.i18n import Translator, choose_language
-from services.portal.interim_clients import ApiProblem
 from services.portal.session import CsrfRefused, SessionSeal
 from services.portal.templating import render
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from services.clients import ApiProblem
 from services.portal.access import ApiDep, MemberDep
 from services.portal.i18n import Translator, choose_language
-from services.portal.interim_clients import ApiProblem
 from services.portal.session import SessionSeal
 from services.portal.templating import render
 
@@ -35,7 +35,7 @@ def signin(request: Request, api: ApiDep, username: Annotated[str, Form(max_leng
            next: Annotated[str, Form()] = "/me") -> Response:
     """Exchange the user's name and password for a token kept in the session cookie."""
     try:
-        token = api.password_token(username, password)
+        token = api.exchange.password_token(username, password).access_token
     except ApiProblem as problem:
         if problem.status not in (400, 401, 403):
             raise
@@ -61,5 +61,5 @@ def signout(request: Request) -> Response:
 @router.get("/me")
 def account_page(request: Request, member: MemberDep, api: ApiDep) -> Response:
     """The member's organisation, roles and balance."""
-    account = api.account()
+    account = api.exchange.account()
     return render(request, "me.html", {"member": member, "account": account})

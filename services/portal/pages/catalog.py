@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.portal.access import ApiDep
+from services.portal.backends import Caller
 from services.portal.charts import radar
 from services.portal.templating import render
 
@@ -24,8 +25,8 @@ GRADES = ("general", "important")
 @router.get("/")
 def home(request: Request, api: ApiDep) -> Response:
     """Search box, themes and the newest datasets."""
-    themes = api.themes()
-    newest = api.search_datasets({"limit": NEWEST_ON_HOME})["items"]
+    themes = api.catalog.themes()
+    newest = api.catalog.search({"limit": NEWEST_ON_HOME})["items"]
     return render(request, "home.html", {"themes": themes, "newest": newest,
                                          "theme_names": {t["code"]: t for t in themes}})
 
@@ -43,8 +44,8 @@ def search(
     """Search results with the catalog API's query semantics, filters and paging."""
     query = {"q": q, "theme": theme, "publisher": publisher, "open_type": open_type,
              "grade": grade, "cursor": cursor, "limit": PAGE_SIZE}
-    page = api.search_datasets(query)
-    themes = api.themes()
+    page = api.catalog.search(query)
+    themes = api.catalog.themes()
     return render(request, "search.html", {
         "query": query, "page": page, "themes": themes,
         "theme_names": {t["code"]: t for t in themes},
@@ -52,11 +53,11 @@ def search(
     })
 
 
-def _quality_of(api: ApiDep, dataset: dict[str, Any]) -> dict[str, Any] | None:
+def _quality_of(api: Caller, dataset: dict[str, Any]) -> dict[str, Any] | None:
     summary = dataset.get("quality")
     if not summary:
         return None
-    report = api.file_quality(dataset["id"], summary["file_id"])
+    report = api.catalog.file_quality(dataset["id"], summary["file_id"])
     quality = report.get("quality") or {}
     return {"summary": summary, "radar": radar(summary.get("dimensions") or {}),
             "columns": quality.get("columns") or [],
@@ -67,11 +68,11 @@ def _quality_of(api: ApiDep, dataset: dict[str, Any]) -> dict[str, Any] | None:
 @router.get("/datasets/{dataset_id}")
 def dataset_page(request: Request, api: ApiDep, dataset_id: str) -> Response:
     """Bilingual metadata, files, quality chart, masked sample, DCAT link and offers."""
-    dataset = api.dataset(dataset_id)
+    dataset = api.catalog.dataset_document(dataset_id)
     quality = _quality_of(api, dataset)
-    sample = (api.file_sample(dataset_id, dataset["quality"]["file_id"])
+    sample = (api.catalog.file_sample(dataset_id, dataset["quality"]["file_id"])
               if dataset.get("quality") else [])
-    themes = {t["code"]: t for t in api.themes()}
+    themes = {t["code"]: t for t in api.catalog.themes()}
     offers = api.offers_on_dataset(dataset_id)
     return render(request, "dataset.html", {
         "dataset": dataset, "quality": quality, "sample": sample, "themes": themes,
@@ -85,7 +86,7 @@ def dataset_page(request: Request, api: ApiDep, dataset_id: str) -> Response:
 @router.get("/datasets/{dataset_id}/dcat.jsonld")
 def dcat(api: ApiDep, dataset_id: str) -> Response:
     """The dataset's DCAT v3 JSON-LD, as the catalog serves it."""
-    answer = api.catalog.request("GET", f"/v1/datasets/{dataset_id}/dcat.jsonld")
+    answer = api.catalog.dcat(dataset_id)
     return Response(answer.content, media_type=answer.headers.get("content-type"))
 
 
@@ -93,7 +94,7 @@ def dcat(api: ApiDep, dataset_id: str) -> Response:
 def download(api: ApiDep, dataset_id: str, file_id: str) -> Response:
     """An unconditionally open file, streamed through the portal from the catalog."""
     held = ExitStack()
-    upstream = held.enter_context(api.file_content(dataset_id, file_id))
+    upstream = held.enter_context(api.catalog.file_content(dataset_id, file_id))
     media_type = upstream.headers.get("content-type", "application/octet-stream")
     extension = "csv" if "csv" in media_type else "jsonl"
     headers = {"Content-Disposition": f'attachment; filename="{file_id}.{extension}"'}

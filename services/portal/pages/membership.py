@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
 
+from services.clients import ApiProblem
 from services.portal.access import ApiDep
-from services.portal.interim_clients import ApiProblem
 from services.portal.templating import render
 
 router = APIRouter()
@@ -58,7 +58,7 @@ def apply(request: Request, api: ApiDep,
     body = {"name": name, "credit_code": credit_code.strip().upper(), "roles": chosen,
             "admin": {"username": username, "password": password}}
     try:
-        created = api.apply_for_membership(body)
+        created = api.exchange.register_organization(body)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
