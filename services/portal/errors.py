@@ -11,6 +11,7 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -69,6 +70,13 @@ def install_error_pages(app: FastAPI) -> None:
             return error_page(request, 503, t(request)("error.unreachable"))
         status = exc.status if 400 <= exc.status < 600 else 502
         return error_page(request, status, exc.detail or exc.title, title=exc.title)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Forms the portal serves always validate; this is a hand-made or truncated request.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query"))
+        return error_page(request, 400, f"{where}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

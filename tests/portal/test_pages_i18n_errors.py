@@ -49,3 +49,9 @@ def test_unknown_pages_show_a_readable_404(portal: Portal) -> None:
 def test_health_and_readiness(portal: Portal) -> None:
     assert portal.client.get("/healthz").json()["service"] == "portal"
     assert portal.client.get("/readyz").status_code == 200
+
+
+def test_a_form_missing_a_field_shows_an_error_page(portal: Portal) -> None:
+    answer = portal.client.post("/signin", data={"csrf_token": portal.csrf()})
+    assert answer.status_code == 400
+    assert "username" in answer.text and "<html" in answer.text
