@@ -26,12 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_file_analysis import MB, SCHEMA, ensure_csv, sha256_seconds
 from bench.services import running_services
+from services.clients import ApiConnection, ApiProblem, BearerToken
+from services.shared.settings import AUDIENCES
 from tests.e2e.trading_client import Party, TradingFloor
 
 PROVIDER_CREDIT_CODE = "11330100MB1H00000Q"
@@ -58,14 +58,17 @@ def new_dataset(floor: TradingFloor, provider: Party) -> str:
 def upload_seconds(floor: TradingFloor, provider: Party, dataset_id: str,
                    path: Path) -> tuple[float, dict[str, object]]:
     """Post ``path`` as a new file of the dataset; the wall time and the 201's body."""
-    url = floor.url("catalog", f"/v1/datasets/{dataset_id}/files")
-    with path.open("rb") as stream, httpx.Client(timeout=600) as http:
+    catalog = ApiConnection(floor.procs.url("catalog"), service="the catalog",
+                            audience=AUDIENCES["catalog"],
+                            credentials=BearerToken(provider.token), timeout=600)
+    with path.open("rb") as stream, catalog:
         started = time.perf_counter()
-        response = http.post(url, headers=provider.headers,
-                             files={"file": (path.name, stream, "text/csv")})
+        try:
+            response = catalog.request("POST", f"/v1/datasets/{dataset_id}/files",
+                                       files={"file": (path.name, stream, "text/csv")})
+        except ApiProblem as problem:
+            raise RuntimeError(f"upload refused: {problem}") from problem
         elapsed = time.perf_counter() - started
-    if response.status_code != 201:
-        raise RuntimeError(f"upload refused: {response.status_code} {response.text[:500]}")
     body: dict[str, object] = response.json()
     return elapsed, body
 

@@ -17,7 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from services.clients import ApiConnection
+from services.shared.settings import AUDIENCES
 
 SERVICE_PORTS = {"catalog": 8001, "exchange": 8002, "audit": 8003}
 PORTAL_PORT = 8000
@@ -105,18 +106,19 @@ def _write_owner_only(path: Path, text: str) -> None:
 def wait_ready(urls: dict[str, str], timeout: float = 60.0) -> dict[str, str]:
     """Poll each service's ``/readyz`` until all answer 200; returns what is not ready."""
     deadline = time.monotonic() + timeout
-    pending = dict(urls)
-    with httpx.Client(timeout=2.0) as client:
+    pending = {name: ApiConnection(url, service=name, audience=AUDIENCES[name], timeout=2.0)
+               for name, url in urls.items()}
+    try:
         while pending and time.monotonic() < deadline:
-            for name, url in list(pending.items()):
-                try:
-                    if client.get(f"{url}/readyz").status_code == 200:
-                        del pending[name]
-                except httpx.HTTPError:
-                    pass
+            for name, connection in list(pending.items()):
+                if connection.ready():
+                    pending.pop(name).close()
             if pending:
                 time.sleep(0.2)
-    return pending
+    finally:
+        for connection in pending.values():
+            connection.close()
+    return {name: urls[name] for name in pending}
 
 
 class Supervisor:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Table
 
+from services.clients import AuditClient, ExchangeClient
 from services.shared.database import Database
-from services.shared.http import ServiceTokens
-from services.shared.ledger_client import LedgerClient
 from services.shared.outbox import OutboxRelay, ledger_keyring
 from services.shared.settings import ServiceSettings
 
@@ -20,26 +20,26 @@ class SourceRelay:
 
     name: str
     relay: OutboxRelay
-    client: LedgerClient
+    audit: AuditClient
+    exchange: ExchangeClient
     db: Database
 
     def close(self) -> None:
         """Release connections."""
-        self.client.close()
+        self.audit.close()
+        self.exchange.close()
         self.db.dispose()
 
 
 def source_relay(name: str, settings: ServiceSettings, table: Table) -> SourceRelay:
     """The relay of one source service, configured from its settings."""
     db = Database(settings.database_url, pool_size=2)
-    tokens = ServiceTokens(
-        token_url=f"{settings.exchange_url}/v1/auth/token",
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-    )
-    client = LedgerClient(settings.audit_url, keys=ledger_keyring(settings.key_dir, name),
-                          token_source=tokens.token)
-    return SourceRelay(name, OutboxRelay(db, table, client.append), client, db)
+    exchange = ExchangeClient.connect(settings.exchange_url)
+    tokens = exchange.service_tokens(client_id=settings.client_id,
+                                     client_secret=settings.client_secret)
+    audit = AuditClient.connect(settings.audit_url, credentials=tokens)
+    deliver = partial(audit.deliver, keys=ledger_keyring(settings.key_dir, name))
+    return SourceRelay(name, OutboxRelay(db, table, deliver), audit, exchange, db)
 
 
 def all_relays() -> list[SourceRelay]:

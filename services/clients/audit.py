@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from services.clients.connection import ApiConnection, parsed
-from services.clients.credentials import Credentials, anonymous
+from services.clients.connection import ServiceApi, parsed
 from services.clients.problem import ApiProblem
 from services.shared.keyring import KeyRing
 from services.shared.schemas.ledger import (
@@ -27,25 +25,13 @@ PAGE_LIMIT = 1000
 CHECKPOINT_LIST = TypeAdapter(list[CheckpointOut])
 
 
-class AuditClient:
+class AuditClient(ServiceApi):
     """Calls the audit service with the connection's credentials (a service's own token
     to append, a regulator's to read entries and export; proofs are public)."""
 
-    def __init__(self, connection: ApiConnection) -> None:
-        self.connection = connection
-
-    @classmethod
-    def connect(cls, base_url: str, *, credentials: Credentials = anonymous,
-                timeout: float = 15.0,
-                transport: httpx.BaseTransport | None = None) -> AuditClient:
-        """A client for the audit service at ``base_url``."""
-        return cls(ApiConnection(base_url, service="the audit service",
-                                 audience=AUDIENCES["audit"], credentials=credentials,
-                                 timeout=timeout, transport=transport))
-
-    def as_caller(self, credentials: Credentials) -> AuditClient:
-        """The same connection calling with other credentials."""
-        return AuditClient(self.connection.as_caller(credentials))
+    SERVICE = "the audit service"
+    AUDIENCE = AUDIENCES["audit"]
+    TIMEOUT = 15.0
 
     def register_key(self, jwk: dict[str, Any]) -> dict[str, Any]:
         """Register one of the calling service's event-signing public keys."""
@@ -142,7 +128,3 @@ class AuditClient:
             for chunk in answer.iter_bytes():
                 written += out.write(chunk)
         return written
-
-    def close(self) -> None:
-        """Release connections."""
-        self.connection.close()

@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 
-from services.clients.connection import ApiConnection
-from services.clients.credentials import Credentials, anonymous
+from services.clients.connection import ServiceApi
 from services.clients.problem import ApiProblem
 from services.shared.canonical import canonical_sha256
 from services.shared.settings import AUDIENCES
@@ -130,20 +129,12 @@ def facts_from_document(doc: dict[str, Any]) -> DatasetFacts:
     )
 
 
-class CatalogClient:
+class CatalogClient(ServiceApi):
     """Reads datasets from the catalog service."""
 
-    def __init__(self, connection: ApiConnection) -> None:
-        self.connection = connection
-
-    @classmethod
-    def connect(cls, base_url: str, *, credentials: Credentials = anonymous,
-                timeout: float = 5.0,
-                transport: httpx.BaseTransport | None = None) -> CatalogClient:
-        """A client for the catalog at ``base_url``."""
-        return cls(ApiConnection(base_url, service="the catalog", audience=AUDIENCES["catalog"],
-                                 credentials=credentials, timeout=timeout,
-                                 transport=transport))
+    SERVICE = "the catalog"
+    AUDIENCE = AUDIENCES["catalog"]
+    TIMEOUT = 5.0
 
     def dataset_document(self, dataset_id: str) -> dict[str, Any]:
         """The catalog's ``GET /v1/datasets/{id}`` document, as this client's caller may
@@ -199,7 +190,3 @@ class CatalogClient:
     def dcat(self, dataset_id: str) -> httpx.Response:
         """The dataset's DCAT v3 JSON-LD answer."""
         return self.connection.request("GET", f"/v1/datasets/{dataset_id}/dcat.jsonld")
-
-    def close(self) -> None:
-        """Release connections."""
-        self.connection.close()

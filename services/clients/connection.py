@@ -14,7 +14,7 @@ import copy
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -153,6 +153,42 @@ class ApiConnection:
             self._http.close()
 
     def __enter__(self) -> ApiConnection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class ServiceApi:
+    """What the three service clients share: one :class:`ApiConnection` to their
+    service, made by :meth:`connect` from the class's service name and audience."""
+
+    SERVICE: str
+    AUDIENCE: str
+    TIMEOUT: float = 10.0
+
+    def __init__(self, connection: ApiConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def connect(cls, base_url: str, *, credentials: Credentials = anonymous,
+                timeout: float | None = None,
+                transport: httpx.BaseTransport | None = None) -> Self:
+        """A client for the service at ``base_url``, calling with ``credentials``."""
+        return cls(ApiConnection(base_url, service=cls.SERVICE, audience=cls.AUDIENCE,
+                                 credentials=credentials, timeout=timeout or cls.TIMEOUT,
+                                 transport=transport))
+
+    def as_caller(self, credentials: Credentials) -> Self:
+        """The same connection calling with other credentials (closing it leaves this
+        client open)."""
+        return type(self)(self.connection.as_caller(credentials))
+
+    def close(self) -> None:
+        """Release connections."""
+        self.connection.close()
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:

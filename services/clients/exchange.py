@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from services.clients.connection import ApiConnection, parsed
-from services.clients.credentials import CachedTokens, Credentials, anonymous
+from services.clients.connection import ApiConnection, ServiceApi, parsed
+from services.clients.credentials import CachedTokens, anonymous
 from services.clients.problem import ApiProblem, ServiceUnreachable
 from services.shared.schemas.grants import GrantStatusOut, UsageIn, UsageVoidIn
 from services.shared.schemas.tokens import TokenResponse
@@ -21,22 +21,16 @@ REPORT_ATTEMPTS = 3
 REPORT_BACKOFF_SECONDS = 0.1
 
 
-class ExchangeClient:
+class ExchangeClient(ServiceApi):
     """Calls the exchange with the connection's credentials; token requests go out
     without any."""
 
-    def __init__(self, connection: ApiConnection) -> None:
-        self.connection = connection
-        self._token_endpoint = connection.as_caller(anonymous)
+    SERVICE = "the exchange"
+    AUDIENCE = AUDIENCES["exchange"]
 
-    @classmethod
-    def connect(cls, base_url: str, *, credentials: Credentials = anonymous,
-                timeout: float = 10.0,
-                transport: httpx.BaseTransport | None = None) -> ExchangeClient:
-        """A client for the exchange at ``base_url``."""
-        return cls(ApiConnection(base_url, service="the exchange",
-                                 audience=AUDIENCES["exchange"], credentials=credentials,
-                                 timeout=timeout, transport=transport))
+    def __init__(self, connection: ApiConnection) -> None:
+        super().__init__(connection)
+        self._token_endpoint = connection.as_caller(anonymous)
 
     @classmethod
     def as_service(cls, base_url: str, *, client_id: str, client_secret: str,
@@ -130,8 +124,4 @@ class ExchangeClient:
                 if not resend or attempt + 1 == REPORT_ATTEMPTS:
                     raise
         raise AssertionError("unreachable: the last attempt returns or raises")
-
-    def close(self) -> None:
-        """Release connections."""
-        self.connection.close()
 

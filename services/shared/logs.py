@@ -2,7 +2,7 @@
 
 The request id comes from the caller's ``X-Request-ID`` header (or is made up), is
 echoed in the response, lives in a context variable for the log formatter, and is sent
-on by :mod:`services.shared.http` when this service calls another, so one id follows a
+on by :mod:`services.clients` when this service calls another, so one id follows a
 request across all three services.
 """
 

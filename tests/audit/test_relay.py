@@ -3,12 +3,14 @@ delivers each event exactly once."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
 import pytest
 from sqlalchemy import select
 
+from services.clients import AuditClient, BearerToken, ServiceUnreachable
 from services.exchange.outbox import outbox as exchange_outbox
-from services.shared.ledger_client import LedgerClient
 from services.shared.outbox import OutboxRelay, ledger_keyring
 from tests.audit.emitters import service_token
 from tests.stack import Stack
@@ -34,14 +36,12 @@ class Switchable(httpx.BaseTransport):
 def relay_parts(stack: Stack) -> tuple[OutboxRelay, Switchable]:
     transport = Switchable(stack.audit._transport)
     token = service_token(stack.exchange, "exchange")
-    client = LedgerClient(
-        str(stack.audit.base_url),
-        keys=ledger_keyring(stack.exchange_settings.key_dir, "exchange"),
-        token_source=lambda _aud: token,
-        transport=transport,
-    )
+    client = AuditClient.connect(str(stack.audit.base_url), credentials=BearerToken(token),
+                                 transport=transport)
+    deliver = partial(client.deliver,
+                      keys=ledger_keyring(stack.exchange_settings.key_dir, "exchange"))
     db = stack.exchange.app.state.db  # type: ignore[attr-defined]
-    return OutboxRelay(db, exchange_outbox, client.append, batch_size=3), transport
+    return OutboxRelay(db, exchange_outbox, deliver, batch_size=3), transport
 
 
 def ledger(stack: Stack) -> list[dict[str, object]]:
@@ -91,7 +91,7 @@ def test_audit_down_loses_nothing_and_the_backlog_drains_once(stack: Stack, rela
                   "admin": {"username": f"user-{i}", "password": "a-good-password"}},
         )
         assert response.status_code == 201  # the exchange keeps working
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(ServiceUnreachable):
         relay.run_once()
     assert relay.pending() == 3
     # Still ready (the exchange works on), and the backlog says what is stuck and why.

@@ -5,46 +5,48 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
-
+from services.clients import ApiProblem, AuditClient, BearerToken, ExchangeClient, anonymous
 from services.shared.events import EventRecord
 from services.shared.keyring import SigningKey, generate_key
 from services.shared.settings import AUDIENCES
 from tests.e2e.processes import OPERATOR, SERVICE_SECRETS, ServiceProcesses
 
 
+def exchange_client(procs: ServiceProcesses, token: str | None = None) -> ExchangeClient:
+    """The exchange of ``procs``, called with ``token`` (anonymously without one)."""
+    return ExchangeClient.connect(procs.url("exchange"), timeout=30,
+                                  credentials=BearerToken(token) if token else anonymous)
+
+
 def user_token(procs: ServiceProcesses, username: str, password: str) -> str:
-    response = httpx.post(
-        f"{procs.url('exchange')}/v1/auth/token",
-        data={"grant_type": "password", "username": username, "password": password},
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    exchange = exchange_client(procs)
+    try:
+        return exchange.password_token(username, password).access_token
+    finally:
+        exchange.close()
 
 
 def regulator_headers(procs: ServiceProcesses) -> dict[str, str]:
-    operator = user_token(procs, *OPERATOR)
-    response = httpx.post(
-        f"{procs.url('exchange')}/v1/organizations",
-        json={"name": "浙江省数据局", "credit_code": "12100000400000624D", "roles": ["regulator"],
-              "admin": {"username": "regulator", "password": "a-good-password"}},
-        headers={"Authorization": f"Bearer {operator}"},
-    )
-    assert response.status_code in (201, 409), response.text
+    exchange = exchange_client(procs, user_token(procs, *OPERATOR))
+    try:
+        exchange.connection.post_json("/v1/organizations", {
+            "name": "浙江省数据局", "credit_code": "12100000400000624D", "roles": ["regulator"],
+            "admin": {"username": "regulator", "password": "a-good-password"}})
+    except ApiProblem as problem:
+        assert problem.status == 409, problem.problem
+    finally:
+        exchange.close()
     return {"Authorization": f"Bearer {user_token(procs, 'regulator', 'a-good-password')}"}
 
 
 def ledger_entries(procs: ServiceProcesses, headers: dict[str, str],
                    audit: str = "audit") -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    after = -1
-    while True:
-        page = httpx.get(f"{procs.url(audit)}/v1/entries",
-                         params={"after_seq": after, "limit": 1000}, headers=headers).json()
-        items.extend(page["items"])
-        if page["next_after_seq"] is None:
-            return items
-        after = page["next_after_seq"]
+    token = headers["Authorization"].removeprefix("Bearer ")
+    client = AuditClient.connect(procs.url(audit), credentials=BearerToken(token))
+    try:
+        return [entry.model_dump() for entry in client.all_entries()]
+    finally:
+        client.close()
 
 
 def wait_for(predicate: Any, timeout: float = 60.0, interval: float = 0.2) -> Any:
@@ -65,16 +67,18 @@ class ServiceEmitter:
         self.procs = procs
         self.source = source
         self.key: SigningKey = generate_key("EdDSA")
-        response = httpx.post(
-            f"{procs.url('exchange')}/v1/auth/token",
-            data={"grant_type": "client_credentials", "client_id": source,
-                  "client_secret": SERVICE_SECRETS[source], "audience": AUDIENCES["audit"]},
-        )
-        assert response.status_code == 200, response.text
-        self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
-        registered = httpx.post(f"{procs.url('audit')}/v1/sources/keys",
-                                json={"jwk": self.key.jwk()}, headers=self.headers)
-        assert registered.status_code == 201, registered.text
+        exchange = exchange_client(procs)
+        try:
+            token = exchange.service_token(AUDIENCES["audit"], client_id=source,
+                                           client_secret=SERVICE_SECRETS[source]).access_token
+        finally:
+            exchange.close()
+        self.headers = {"Authorization": f"Bearer {token}"}
+        audit = AuditClient.connect(procs.url("audit"), credentials=BearerToken(token))
+        try:
+            audit.register_key(self.key.jwk())
+        finally:
+            audit.close()
 
     def entry(self, n: int) -> dict[str, Any]:
         record = EventRecord.new(type="dataset.accessed", source=self.source, actor="usr_load",

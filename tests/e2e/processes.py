@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
+from services.clients import ApiConnection
 from services.shared.migrations import SERVICES
+from services.shared.settings import AUDIENCES
 
 OPERATOR = ("operator", "operator-e2e-password")
 SERVICE_SECRETS = {
@@ -104,11 +104,11 @@ class ServiceProcesses:
                 proc = self.procs[service]
                 if proc.poll() is not None:
                     raise RuntimeError(f"{service} exited: {self.log(service)}")
-                try:
-                    if httpx.get(f"{self.url(service)}/readyz", timeout=1).status_code == 200:
+                with ApiConnection(self.url(service), service=service,
+                                   audience=AUDIENCES.get(service, service),
+                                   timeout=1) as connection:
+                    if connection.ready():
                         break
-                except httpx.HTTPError:
-                    pass
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{service} not ready: {self.log(service)}")
                 time.sleep(0.1)

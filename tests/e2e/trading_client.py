@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from services.clients import ApiConnection, ApiProblem, BearerToken, ExchangeClient
+from services.shared.settings import AUDIENCES
 from tests.e2e.ledger_client import regulator_headers, user_token
 from tests.e2e.processes import OPERATOR, SERVICE_SECRETS, ServiceProcesses
 
@@ -37,6 +39,10 @@ class TradingFloor:
 
     def __post_init__(self) -> None:
         self.operator = Party(user_token(self.procs, *OPERATOR), "")
+        self.connections = {
+            service: ApiConnection(self.procs.url(service), service=service,
+                                   audience=AUDIENCES[service], timeout=30)
+            for service in AUDIENCES}
 
     def url(self, service: str, path: str) -> str:
         """An absolute URL at ``service``."""
@@ -45,9 +51,14 @@ class TradingFloor:
     def call(self, method: str, service: str, path: str, party: Party | None = None,
              expect: int = 200, **kwargs: Any) -> Any:
         """Send a request; assert the status; the JSON answer."""
-        headers = {**(party.headers if party else {}), **kwargs.pop("headers", {})}
-        response = self.http.request(method, self.url(service, path), headers=headers,
-                                     **kwargs)
+        connection = self.connections[service]
+        if party is not None:
+            connection = connection.as_caller(BearerToken(party.token))
+        try:
+            response = connection.request(method, path, **kwargs)
+        except ApiProblem as problem:
+            raise AssertionError(f"{method} {path}: {problem.status} {problem.problem}"
+                                 ) from problem
         assert response.status_code == expect, f"{method} {path}: {response.text}"
         return response.json() if response.content else None
 
@@ -119,7 +130,6 @@ class TradingFloor:
 
     def service_headers(self, client_id: str, audience: str) -> dict[str, str]:
         """A service's own token for ``audience``."""
-        body = self.call("POST", "exchange", "/v1/auth/token", data={
-            "grant_type": "client_credentials", "client_id": client_id,
-            "client_secret": SERVICE_SECRETS[client_id], "audience": audience})
-        return {"Authorization": f"Bearer {body['access_token']}"}
+        token = ExchangeClient(self.connections["exchange"]).service_token(
+            audience, client_id=client_id, client_secret=SERVICE_SECRETS[client_id])
+        return {"Authorization": f"Bearer {token.access_token}"}
