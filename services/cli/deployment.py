@@ -1,4 +1,5 @@
-"""A local deployment: three services on loopback ports with SQLite files in one folder.
+"""A local deployment: three services and the web portal on loopback ports with SQLite
+files in one folder.
 
 Everything lives under the var folder (``./var`` by default): the three databases,
 the signing keys, and the service clients' secrets (created once, owner-only).
@@ -20,6 +21,7 @@ from services.clients import ApiConnection
 from services.shared.settings import AUDIENCES
 
 SERVICE_PORTS = {"catalog": 8001, "exchange": 8002, "audit": 8003}
+PORTAL_PORT = 8000
 
 
 @dataclass
@@ -46,12 +48,22 @@ class LocalDeployment:
         if missing:
             self.var_dir.mkdir(parents=True, exist_ok=True)
             stored.update({name: secrets.token_urlsafe(32) for name in missing})
-            tmp = path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:
-                json.dump(stored, f)
-            os.replace(tmp, path)
+            _write_owner_only(path, json.dumps(stored))
         return stored
+
+    @property
+    def portal_url(self) -> str:
+        """Base URL of the web portal."""
+        return f"http://{self.host}:{PORTAL_PORT}"
+
+    def portal_secret(self) -> str:
+        """The portal's cookie-signing secret, created on first use (owner-readable only).
+        Kept apart from the service clients' secrets: the portal is not a service client."""
+        path = self.var_dir / "portal-secret"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            _write_owner_only(path, secrets.token_urlsafe(32))
+        return path.read_text().strip()
 
     def environment(self) -> dict[str, str]:
         """Environment variables configuring all three services for this deployment."""
@@ -73,7 +85,21 @@ class LocalDeployment:
         env["DATAEX_EXCHANGE_SERVICE_CLIENTS"] = ",".join(
             f"{name}:{secret}" for name, secret in secrets_by_service.items()
         )
+        env["DATAEX_PORTAL_HOST"] = self.host
+        env["DATAEX_PORTAL_PORT"] = str(PORTAL_PORT)
+        env["DATAEX_PORTAL_SECRET_KEY"] = self.portal_secret()
+        for service in self.ports:
+            env[f"DATAEX_PORTAL_{service.upper()}_URL"] = self.url(service)
         return env
+
+
+def _write_owner_only(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text``, readable by its owner only."""
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def wait_ready(urls: dict[str, str], timeout: float = 60.0) -> dict[str, str]:

@@ -41,7 +41,12 @@ def _settings(service: str):  # type: ignore[no-untyped-def]
         from services.audit.config import AuditSettings
 
         return AuditSettings()
-    raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+    if service == "portal":
+        from services.portal.config import PortalSettings
+
+        return PortalSettings()
+    raise typer.BadParameter(
+        f"unknown service {service!r}; one of {', '.join(SERVICES)}, portal")
 
 
 @app.command()
@@ -117,7 +122,8 @@ def up(
     var_dir: Annotated[Path, typer.Option(help="where databases and keys live")] = Path("var"),
     seed_demo: Annotated[bool, typer.Option("--seed/--no-seed", help="load demo data")] = True,
 ) -> None:
-    """Start catalog, exchange and audit on 127.0.0.1:8001/8002/8003 with SQLite."""
+    """Start catalog, exchange and audit on 127.0.0.1:8001/8002/8003 with SQLite, and the
+    web portal on 127.0.0.1:8000."""
     import signal
 
     def _interrupt(*_: object) -> None:
@@ -141,6 +147,10 @@ def up(
             console.print(f"[red]not ready:[/] {', '.join(not_ready)}")
             raise typer.Exit(1)
         supervisor.start("relay", [sys.executable, "-m", "services.cli.main", "relay"], env)
+        supervisor.start_service("portal", env)
+        if wait_ready({"portal": deployment.portal_url}):
+            console.print("[red]not ready:[/] portal")
+            raise typer.Exit(1)
         _print_welcome(deployment, env["DATAEX_BOOTSTRAP_OPERATOR"], seed_demo)
         while not supervisor.exited():
             time.sleep(0.5)
@@ -161,6 +171,7 @@ def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> 
     for service in SERVICES:
         url = deployment.url(service)
         table.add_row(service, url, f"{url}/docs")
+    table.add_row("portal", deployment.portal_url, "")
     console.print(table)
     accounts = Table(title="accounts (POST /v1/auth/token, grant_type=password)")
     for column in ("username", "password", "organisation", "roles"):
@@ -171,7 +182,7 @@ def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> 
         for a in DEMO_ACCOUNTS:
             accounts.add_row(a.username, a.password, a.org_name, ", ".join(a.roles))
     console.print(accounts)
-    console.print("Ctrl-C stops all three services.")
+    console.print(f"Open {deployment.portal_url} in a browser. Ctrl-C stops everything.")
 
 
 @app.command()

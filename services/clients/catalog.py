@@ -8,8 +8,12 @@ covers the metadata only, and says so (``content_basis: "metadata"``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 from services.clients.connection import ServiceApi
 from services.clients.problem import ApiProblem
@@ -155,3 +159,34 @@ class CatalogClient(ServiceApi):
         except (KeyError, TypeError, ValueError) as exc:
             raise ApiProblem.unreadable(f"the catalog's dataset {dataset_id} lacks facts: "
                                         f"{type(exc).__name__}") from exc
+
+    def themes(self) -> list[dict[str, Any]]:
+        """The theme vocabulary: ``code``, ``name_zh``, ``name_en``."""
+        return list(self.connection.get_json("/v1/themes"))
+
+    def search(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A page of ``GET /v1/datasets`` (``items``, ``next_cursor``) for the search
+        parameters given (empty ones left out)."""
+        query = {key: value for key, value in params.items() if value not in (None, "")}
+        return dict(self.connection.get_json("/v1/datasets", params=query))
+
+    def file_quality(self, dataset_id: str, file_id: str) -> dict[str, Any]:
+        """A file's full quality report, column figures and PII findings."""
+        return dict(self.connection.get_json(
+            f"/v1/datasets/{dataset_id}/files/{file_id}/quality"))
+
+    def file_sample(self, dataset_id: str, file_id: str) -> list[dict[str, Any]]:
+        """A file's masked sample rows."""
+        body = self.connection.get_json(f"/v1/datasets/{dataset_id}/files/{file_id}/sample")
+        return list(body.get("rows") or [])
+
+    @contextmanager
+    def file_content(self, dataset_id: str, file_id: str) -> Iterator[httpx.Response]:
+        """A file's bytes as a streamed answer (read it with ``iter_bytes``)."""
+        with self.connection.stream(
+                "GET", f"/v1/datasets/{dataset_id}/files/{file_id}/content") as answer:
+            yield answer
+
+    def dcat(self, dataset_id: str) -> httpx.Response:
+        """The dataset's DCAT v3 JSON-LD answer."""
+        return self.connection.request("GET", f"/v1/datasets/{dataset_id}/dcat.jsonld")

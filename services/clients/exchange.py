@@ -70,6 +70,29 @@ class ExchangeClient(ServiceApi):
         answer: dict[str, Any] = self.connection.get_json("/v1/me")
         return answer
 
+    def account(self) -> dict[str, Any]:
+        """The caller's organisation's balances: ``balance_fen``, ``escrow_fen``."""
+        return dict(self.connection.get_json("/v1/accounts/me"))
+
+    def register_organization(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply for membership (``name``, ``credit_code``, ``roles``, ``admin``): the new
+        organisation, pending until an operator approves it."""
+        return dict(self.connection.post_json("/v1/organizations", body))
+
+    def assets(self, *, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+        """A page of registered assets (``items``, ``next_cursor``)."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return dict(self.connection.get_json("/v1/assets", params=params))
+
+    def offers(self, *, asset_id: str | None = None, limit: int = 50) -> dict[str, Any]:
+        """A page of active offers, newest first (``items``, ``next_cursor``)."""
+        params: dict[str, Any] = {"limit": limit}
+        if asset_id:
+            params["asset_id"] = asset_id
+        return dict(self.connection.get_json("/v1/offers", params=params))
+
     def grant_status(self, grant_id: str) -> GrantStatusOut:
         """Whether a grant is active, revoked, expired or used up, and what it used."""
         return parsed(GrantStatusOut, self.connection.request("GET", f"/v1/grants/{grant_id}"))

@@ -1,4 +1,5 @@
-"""The three services as real processes (uvicorn on free loopback ports)."""
+"""The three services (and, when asked, the web portal) as real processes (uvicorn on free
+loopback ports)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ SERVICE_SECRETS = {
     "exchange": "exchange-e2e-secret",
     "audit": "audit-e2e-secret",
 }
+PORTAL_SECRET = "portal-e2e-secret-0123456789"
 
 
 def free_port() -> int:
@@ -61,6 +63,10 @@ class ServiceProcesses:
         env["DATAEX_EXCHANGE_SERVICE_CLIENTS"] = ",".join(
             f"{k}:{v}" for k, v in SERVICE_SECRETS.items()
         )
+        env["DATAEX_PORTAL_ENVIRONMENT"] = "test"
+        env["DATAEX_PORTAL_SECRET_KEY"] = PORTAL_SECRET
+        for service in SERVICES:
+            env[f"DATAEX_PORTAL_{service.upper()}_URL"] = self.url(service)
         env["DATAEX_BOOTSTRAP_OPERATOR"] = ":".join(OPERATOR)
         env["DATAEX_EXCHANGE_ARGON2_TIME_COST"] = "1"
         env["DATAEX_EXCHANGE_ARGON2_MEMORY_KIB"] = "8"
@@ -85,6 +91,11 @@ class ServiceProcesses:
         for service in ("exchange", "catalog", "audit"):
             self.start(service)
         self.wait_ready(*SERVICES)
+
+    def start_portal(self) -> None:
+        """Start ``dataex serve portal`` on a free port and wait until it answers."""
+        self.start("portal", port=free_port())
+        self.wait_ready("portal")
 
     def wait_ready(self, *names: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
