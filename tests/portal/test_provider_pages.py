@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from services.portal.pages.provider_forms import (
     FormInvalid,
@@ -179,11 +180,14 @@ def _submitted_and_listed(provider: Portal, market: Market) -> str:
     assert submitted.status_code == 303
     assert "待审核" in provider.client.get(page).text
     dataset_id = page.rsplit("/", 1)[1]
-    listed = provider.stack.catalog.post(f"/v1/datasets/{dataset_id}/review",
-                                         json={"approve": True},
-                                         headers=bearer(market.operator))
-    assert listed.status_code == 200, listed.text
+    _approve(provider.stack.catalog, f"/v1/datasets/{dataset_id}/review", market)
     return page
+
+
+def _approve(api: TestClient, review_path: str, market: Market) -> None:
+    """The operator's approval of a review, by the API."""
+    approved = api.post(review_path, json={"approve": True}, headers=bearer(market.operator))
+    assert approved.status_code == 200, approved.text
 
 
 def _registered_asset(provider: Portal, market: Market) -> str:
@@ -197,10 +201,8 @@ def _registered_asset(provider: Portal, market: Market) -> str:
     assert registered.status_code == 303, registered.text
     asset_page = registered.headers["location"]
     assert "待审核" in provider.client.get(asset_page).text
-    approved = provider.stack.exchange.post(f"/v1/assets/{asset_page.rsplit('/', 1)[1]}/review",
-                                            json={"approve": True},
-                                            headers=bearer(market.operator))
-    assert approved.status_code == 200, approved.text
+    _approve(provider.stack.exchange, f"/v1/assets/{asset_page.rsplit('/', 1)[1]}/review",
+             market)
     return asset_page
 
 

@@ -74,10 +74,6 @@ class DatasetForm(BaseModel):
                    columns=columns_text(dataset["schema"]))
 
 
-def _translator(request: Request) -> Translator:
-    return Translator(choose_language(request))
-
-
 def see_other(path: str) -> Response:
     """The redirect after a successful form post (POST-redirect-GET)."""
     return RedirectResponse(path, status_code=303)
@@ -94,14 +90,15 @@ def _form_page(request: Request, api: Caller, form: DatasetForm, *,
     }, status_code=status_code)
 
 
-def _refused(request: Request, problem: ApiProblem) -> dict[str, str]:
+def _refused(problem: ApiProblem) -> dict[str, str]:
     if problem.status not in (409, 422):
         raise problem
     return api_field_errors(problem, DATASET_FIELDS)
 
 
-def _invalid(request: Request, invalid: FormInvalid) -> dict[str, str]:
-    t = _translator(request)
+def invalid_field(request: Request, invalid: FormInvalid) -> dict[str, str]:
+    """The portal's own refusal of a field, in the visitor's language, by field."""
+    t = Translator(choose_language(request))
     return {invalid.field: f"{t(invalid.key)} {invalid.detail}".strip()}
 
 
@@ -142,10 +139,10 @@ def create_dataset(request: Request, member: ProviderDep, api: ApiDep,
         body = {**form.metadata(), "publisher_name": member.org_name}
         created = api.catalog.create_dataset(body)
     except FormInvalid as invalid:
-        return _form_page(request, api, form, errors=_invalid(request, invalid),
+        return _form_page(request, api, form, errors=invalid_field(request, invalid),
                           status_code=422)
     except ApiProblem as problem:
-        return _form_page(request, api, form, errors=_refused(request, problem),
+        return _form_page(request, api, form, errors=_refused(problem),
                           status_code=problem.status)
     return see_other(f"/provider/datasets/{created['id']}")
 
@@ -154,14 +151,21 @@ def create_dataset(request: Request, member: ProviderDep, api: ApiDep,
 def dataset_page(request: Request, _member: ProviderDep, api: ApiDep,
                  dataset_id: str) -> Response:
     """One of my datasets: status, review, files, upload, submission, registration."""
+    return dataset_page_for(request, api, dataset_id)
+
+
+def dataset_page_for(request: Request, api: Caller, dataset_id: str, *,
+                     errors: dict[str, str] | None = None,
+                     asset_form: dict[str, Any] | None = None,
+                     status_code: int = 200) -> Response:
+    """The provider's page of a dataset, with the refusal of a form on it if any."""
     dataset = api.catalog.dataset_document(dataset_id)
     return render(request, "provider/dataset.html", {
-        "dataset": dataset, "errors": {},
+        "dataset": dataset, "errors": errors or {}, "asset_form": asset_form,
         "editable": dataset["status"] in EDITABLE,
         "submittable": dataset["status"] in SUBMITTABLE,
         "registrable": dataset["status"] == "listed", "rights": RIGHTS,
-        "themes": {t["code"]: t for t in api.catalog.themes()},
-    })
+    }, status_code=status_code)
 
 
 @router.get("/datasets/{dataset_id}/edit")
@@ -181,9 +185,9 @@ def edit_dataset(request: Request, _member: ProviderDep, api: ApiDep, dataset_id
     except (FormInvalid, ApiProblem) as refusal:
         dataset = api.catalog.dataset_document(dataset_id)
         if isinstance(refusal, FormInvalid):
-            errors, status = _invalid(request, refusal), 422
+            errors, status = invalid_field(request, refusal), 422
         else:
-            errors, status = _refused(request, refusal), refusal.status
+            errors, status = _refused(refusal), refusal.status
         return _form_page(request, api, form, dataset=dataset, errors=errors,
                           status_code=status)
     return see_other(f"/provider/datasets/{dataset_id}")

@@ -12,8 +12,7 @@ from pydantic import BaseModel
 from services.clients import ApiProblem
 from services.portal.access import ApiDep, ProviderDep
 from services.portal.backends import Caller
-from services.portal.i18n import Translator, choose_language
-from services.portal.pages.provider import RIGHTS, SUBMITTABLE, see_other
+from services.portal.pages.provider import dataset_page_for, invalid_field, see_other
 from services.portal.pages.provider_forms import FormInvalid, api_field_errors, fen_from_yuan
 from services.portal.templating import render
 
@@ -44,10 +43,6 @@ class ValuationForm(BaseModel):
     labour: str = "0"
     indirect: str = "0"
     profit_rate: str = "0"
-
-
-def _translator(request: Request) -> Translator:
-    return Translator(choose_language(request))
 
 
 def _whole(field: str, text: str) -> int:
@@ -97,8 +92,7 @@ def _refusal(request: Request, refusal: FormInvalid | ApiProblem,
     """A refusal's messages by field (``prefix`` names the form) and the status to
     answer with; an API problem not about the input is raised for the error page."""
     if isinstance(refusal, FormInvalid):
-        t = _translator(request)
-        return {refusal.field: f"{t(refusal.key)} {refusal.detail}".strip()}, 422
+        return invalid_field(request, refusal), 422
     if refusal.status not in (409, 422):
         raise refusal
     errors = api_field_errors(refusal, {"price_fen": "price_yuan"})
@@ -118,13 +112,9 @@ def register_asset(request: Request, _member: ProviderDep, api: ApiDep,
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        dataset = api.catalog.dataset_document(dataset_id)
-        return render(request, "provider/dataset.html", {
-            "dataset": dataset, "errors": api_field_errors(problem),
-            "asset_form": {"name": name, "rights": rights or []},
-            "editable": False, "submittable": dataset["status"] in SUBMITTABLE,
-            "registrable": True, "rights": RIGHTS, "themes": {},
-        }, status_code=problem.status)
+        return dataset_page_for(request, api, dataset_id, errors=api_field_errors(problem),
+                                asset_form={"name": name, "rights": rights or []},
+                                status_code=problem.status)
     return see_other(f"/provider/assets/{asset['id']}")
 
 

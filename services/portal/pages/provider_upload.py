@@ -22,8 +22,7 @@ from services.clients import ApiProblem
 from services.portal.access import ApiDep, ProviderDep
 from services.portal.backends import Caller
 from services.portal.i18n import Translator, choose_language
-from services.portal.pages.provider import RIGHTS, SUBMITTABLE, see_other
-from services.portal.templating import render
+from services.portal.pages.provider import dataset_page_for, see_other
 
 router = APIRouter(prefix="/provider")
 
@@ -65,12 +64,8 @@ def _upload_failed(request: Request, api: Caller, dataset_id: str, message: str,
                    status: int) -> Response:
     if request.headers.get("accept") == SCRIPTED:
         return JSONResponse({"error": message}, status_code=status)
-    dataset = api.catalog.dataset_document(dataset_id)
-    return render(request, "provider/dataset.html", {
-        "dataset": dataset, "errors": {"file": message}, "editable": False,
-        "submittable": dataset["status"] in SUBMITTABLE,
-        "registrable": dataset["status"] == "listed", "rights": RIGHTS, "themes": {},
-    }, status_code=status)
+    return dataset_page_for(request, api, dataset_id, errors={"file": message},
+                            status_code=status)
 
 
 @router.post("/datasets/{dataset_id}/files")
