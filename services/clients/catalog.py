@@ -190,3 +190,27 @@ class CatalogClient(ServiceApi):
     def dcat(self, dataset_id: str) -> httpx.Response:
         """The dataset's DCAT v3 JSON-LD answer."""
         return self.connection.request("GET", f"/v1/datasets/{dataset_id}/dcat.jsonld")
+
+    def create_dataset(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A new draft published by the caller's organisation (``POST /v1/datasets``)."""
+        return dict(self.connection.post_json("/v1/datasets", body))
+
+    def edit_dataset(self, dataset_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change a dataset's metadata (fields sent replace theirs); the dataset after."""
+        return dict(self.connection.request("PATCH", f"/v1/datasets/{dataset_id}",
+                                            json=changes).json())
+
+    def submit_dataset(self, dataset_id: str) -> dict[str, Any]:
+        """Send a draft to the operator's listing review; the dataset after."""
+        return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/submit", None))
+
+    def upload_file(self, dataset_id: str, body: Iterator[bytes] | bytes, *,
+                    content_type: str, content_length: str | None = None) -> dict[str, Any]:
+        """Upload a multipart body (a ``file`` part, optionally ``format``) as it comes,
+        without holding it: the stored file with its quality report."""
+        headers = {"Content-Type": content_type}
+        if content_length is not None:
+            headers["Content-Length"] = content_length
+        answer = self.connection.request("POST", f"/v1/datasets/{dataset_id}/files",
+                                         content=body, headers=headers)
+        return dict(answer.json())

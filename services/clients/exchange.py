@@ -125,3 +125,67 @@ class ExchangeClient(ServiceApi):
                     raise
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+
+    def my_assets(self, *, limit: int = 200) -> dict[str, Any]:
+        """A page of the caller's own assets in every status (``items``, ``next_cursor``)."""
+        return dict(self.connection.get_json("/v1/assets",
+                                             params={"mine": "true", "limit": limit}))
+
+    def asset(self, asset_id: str) -> dict[str, Any]:
+        """One asset as the caller may see it."""
+        return dict(self.connection.get_json(f"/v1/assets/{asset_id}"))
+
+    def register_asset(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Register an asset (``name``, ``dataset_ids``, ``rights``) over the caller's
+        listed datasets, pinning their hashes; pending until an operator reviews it."""
+        return dict(self.connection.post_json("/v1/assets", body))
+
+    def certificate(self, asset_id: str) -> dict[str, Any]:
+        """An asset's signed registration certificate."""
+        return dict(self.connection.get_json(f"/v1/assets/{asset_id}/certificate"))
+
+    def verify_document(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The exchange's check of a signed certificate, acceptance or voucher:
+        ``valid``, ``reason``, ``type``, ``kid``, ``status``."""
+        return dict(self.connection.post_json("/v1/certificates/verify", document))
+
+    def valuations(self, asset_id: str) -> list[dict[str, Any]]:
+        """An asset's valuations, newest first."""
+        return list(self.connection.get_json(f"/v1/assets/{asset_id}/valuations"))
+
+    def value_asset(self, asset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Value an asset (``method`` and its ``inputs``): the value and its report."""
+        return dict(self.connection.post_json(f"/v1/assets/{asset_id}/valuations", body))
+
+    def provider_offers(self, provider_org_id: str, *, limit: int = 200) -> dict[str, Any]:
+        """A page of one provider's offers, withdrawn ones included."""
+        return dict(self.connection.get_json("/v1/offers", params={
+            "provider": provider_org_id, "include_withdrawn": "true", "limit": limit}))
+
+    def create_offer(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Offer one of the caller's registered assets on a price plan."""
+        return dict(self.connection.post_json("/v1/offers", body))
+
+    def withdraw_offer(self, offer_id: str) -> dict[str, Any]:
+        """Withdraw an offer (orders already placed go on)."""
+        return dict(self.connection.post_json(f"/v1/offers/{offer_id}/withdraw", None))
+
+    def orders_as(self, role: str, *, limit: int = 100) -> dict[str, Any]:
+        """A page of orders the caller is party to as ``buyer`` or ``provider``."""
+        return dict(self.connection.get_json("/v1/orders",
+                                             params={"role": role, "limit": limit}))
+
+    def accept_order(self, order_id: str) -> dict[str, Any]:
+        """Accept a requested order on one of the caller's offers."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/accept", None))
+
+    def reject_order(self, order_id: str, reason: str) -> dict[str, Any]:
+        """Reject a requested order, saying why."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/reject",
+                                              {"reason": reason}))
+
+    def account_entries(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Journal entries on the caller's accounts, newest first, each with its
+        postings on those accounts."""
+        return list(self.connection.get_json("/v1/accounts/me/entries",
+                                             params={"limit": limit}))

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.portal.pages import account, catalog, membership
+from services.portal.pages import (
+    account,
+    catalog,
+    membership,
+    provider,
+    provider_trading,
+    provider_upload,
+)
 
 
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
-    for module in (catalog, account, membership):
+    for module in (catalog, account, membership, provider, provider_upload, provider_trading):
         app.include_router(module.router)
