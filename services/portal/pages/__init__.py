@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.portal.pages import account, catalog, membership
+from services.portal.pages import account, catalog, delivery, membership, orders
 
 
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
-    for module in (catalog, account, membership):
+    for module in (catalog, account, membership, orders, delivery):
         app.include_router(module.router)
