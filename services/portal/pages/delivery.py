@@ -5,39 +5,18 @@ and offered as JSON."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import ExitStack
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
 from starlette.exceptions import HTTPException
 
 from services.clients import BearerToken, CatalogClient
 from services.portal.access import ApiDep, BuyerDep
 from services.portal.backends import Backends
 from services.portal.pages.orders import downloadable_files
+from services.portal.streaming import streamed_file
 from services.portal.templating import render
 
 router = APIRouter()
-
-
-def streamed_file(catalog: CatalogClient, dataset_id: str, file_id: str) -> Response:
-    """A catalog file streamed on to the browser as an attachment; the catalog's answer
-    stays open until the last byte is sent."""
-    held = ExitStack()
-    upstream = held.enter_context(catalog.file_content(dataset_id, file_id))
-    media_type = upstream.headers.get("content-type", "application/octet-stream")
-    extension = "csv" if "csv" in media_type else "jsonl"
-    headers = {"Content-Disposition": f'attachment; filename="{file_id}.{extension}"'}
-    for name in ("content-length", "etag"):
-        if name in upstream.headers:
-            headers[name] = upstream.headers[name]
-
-    def body() -> Iterator[bytes]:
-        with held:
-            yield from upstream.iter_bytes()
-
-    return StreamingResponse(body(), media_type=media_type, headers=headers)
 
 
 @router.get("/orders/{order_id}/files/{dataset_id}/{file_id}")
