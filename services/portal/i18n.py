@@ -182,6 +182,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
                            "Goes into the contract, e.g. urban transport planning research"),
     "order.purpose_category": ("用途类别", "Purpose category"),
     "order.quantity": ("购买数量", "Quantity"),
+    "order.quantity_invalid": ("请填写正整数。", "Enter a whole number above zero."),
     "order.accept_terms": ("我已阅读并接受上述合同条款",
                            "I have read and accept the contract terms above"),
     "order.must_accept": ("请先接受合同条款。", "Accept the contract terms first."),

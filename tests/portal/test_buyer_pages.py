@@ -227,3 +227,13 @@ def test_a_provider_gets_403_and_a_visitor_is_sent_to_sign_in(trade: Trade) -> N
     assert trade.portal.sign_in("provider", PASSWORD).status_code == 303
     assert trade.portal.client.get("/orders").status_code == 403
     assert trade.portal.client.get(f"/offers/{trade.offer['id']}/order").status_code == 403
+
+
+def test_a_metered_offer_asks_for_a_whole_quantity(trade: Trade) -> None:
+    trade.offer = trade.market.offer(plan="metered", price_fen=0, unit="call",
+                                     tiers=[{"up_to": None, "unit_price_fen": 10}])
+    assert '<label for="quantity">' in trade.portal.client.get(
+        f"/offers/{trade.offer['id']}/order").text
+    refused = trade.order(quantity="1.5")
+    assert refused.status_code == 422 and "请填写正整数" in refused.text
+    assert trade.order(quantity="100").status_code == 303

@@ -89,8 +89,8 @@ def place_order(request: Request, buyer: BuyerDep, api: ApiDep, offer_id: str,
     errors: dict[str, str] = {}
     if not form["accept_terms"]:
         errors["accept_terms"] = t("order.must_accept")
-    if quantity.strip() and not quantity.strip().isdigit():
-        errors["quantity"] = t("order.quantity")
+    if quantity.strip() and not (quantity.strip().isdigit() and int(quantity) > 0):
+        errors["quantity"] = t("order.quantity_invalid")
     if errors:
         return _order_form(request, offer, form, errors, status_code=422)
     body: dict[str, Any] = {"offer_id": offer_id, "purpose": purpose,
