@@ -189,3 +189,57 @@ class ExchangeClient(ServiceApi):
         postings on those accounts."""
         return list(self.connection.get_json("/v1/accounts/me/entries",
                                              params={"limit": limit}))
+    def offer(self, offer_id: str) -> dict[str, Any]:
+        """One offer with its terms, ODRL policy and terms hash (anyone may read it)."""
+        return dict(self.connection.get_json(f"/v1/offers/{offer_id}"))
+
+    def place_order(self, body: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
+        """Order an offer as a buyer (``offer_id``, ``purpose``, ``purpose_category``,
+        ``quantity``); a resend with the same key replays the first answer."""
+        return dict(self.connection.post_json(
+            "/v1/orders", body, headers={"Idempotency-Key": idempotency_key}))
+
+    def orders(self, *, role: str | None = None, status: str | None = None,
+               cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+        """A page of the orders the caller is party to, newest first (``items``,
+        ``next_cursor``), optionally only as ``role`` or in one ``status``."""
+        params = {key: value for key, value in (("role", role), ("status", status),
+                                                ("cursor", cursor), ("limit", limit))
+                  if value not in (None, "")}
+        return dict(self.connection.get_json("/v1/orders", params=params))
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        """One order with its ``history`` of moves and the caller's ``next_actions``."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}"))
+
+    def order_contract(self, order_id: str) -> dict[str, Any]:
+        """An order's contract document, its SHA-256 and the signed acceptances."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}/contract"))
+
+    def pay_order(self, order_id: str, *, idempotency_key: str) -> dict[str, Any]:
+        """Pay an accepted order into escrow; a resend with the same key never charges
+        twice."""
+        return dict(self.connection.post_json(
+            f"/v1/orders/{order_id}/pay", None, headers={"Idempotency-Key": idempotency_key}))
+
+    def cancel_order(self, order_id: str) -> dict[str, Any]:
+        """Cancel an order not yet paid (the buyer)."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/cancel", None))
+
+    def confirm_order(self, order_id: str) -> dict[str, Any]:
+        """Accept delivery (the buyer): the order settles and its voucher is issued."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/confirm", None))
+
+    def order_grant(self, order_id: str) -> dict[str, Any]:
+        """A short-lived grant token for the catalog (the buyer of a paid order); the
+        first fetch marks the order delivered."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}/grant"))
+
+    def open_dispute(self, order_id: str, reason: str) -> dict[str, Any]:
+        """Dispute a paid order with a statement of the complaint."""
+        return dict(self.connection.post_json("/v1/disputes",
+                                              {"order_id": order_id, "reason": reason}))
+
+    def order_voucher(self, order_id: str) -> dict[str, Any]:
+        """The signed trade voucher of a settled order."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}/voucher"))

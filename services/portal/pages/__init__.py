@@ -7,7 +7,9 @@ from fastapi import FastAPI
 from services.portal.pages import (
     account,
     catalog,
+    delivery,
     membership,
+    orders,
     provider,
     provider_trading,
     provider_upload,
@@ -16,5 +18,6 @@ from services.portal.pages import (
 
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
-    for module in (catalog, account, membership, provider, provider_upload, provider_trading):
+    for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
+                   provider_trading):
         app.include_router(module.router)

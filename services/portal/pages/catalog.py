@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import StreamingResponse
 
 from services.portal.access import ApiDep
 from services.portal.backends import Caller
 from services.portal.charts import radar
+from services.portal.streaming import streamed_file
 from services.portal.templating import render
 
 router = APIRouter()
@@ -93,17 +91,4 @@ def dcat(api: ApiDep, dataset_id: str) -> Response:
 @router.get("/datasets/{dataset_id}/files/{file_id}/download")
 def download(api: ApiDep, dataset_id: str, file_id: str) -> Response:
     """An unconditionally open file, streamed through the portal from the catalog."""
-    held = ExitStack()
-    upstream = held.enter_context(api.catalog.file_content(dataset_id, file_id))
-    media_type = upstream.headers.get("content-type", "application/octet-stream")
-    extension = "csv" if "csv" in media_type else "jsonl"
-    headers = {"Content-Disposition": f'attachment; filename="{file_id}.{extension}"'}
-    for name in ("content-length", "etag"):
-        if name in upstream.headers:
-            headers[name] = upstream.headers[name]
-
-    def body() -> Iterator[bytes]:
-        with held:
-            yield from upstream.iter_bytes()
-
-    return StreamingResponse(body(), media_type=media_type, headers=headers)
+    return streamed_file(api.catalog, dataset_id, file_id)
