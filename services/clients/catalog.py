@@ -190,3 +190,9 @@ class CatalogClient(ServiceApi):
     def dcat(self, dataset_id: str) -> httpx.Response:
         """The dataset's DCAT v3 JSON-LD answer."""
         return self.connection.request("GET", f"/v1/datasets/{dataset_id}/dcat.jsonld")
+
+    def review_dataset(self, dataset_id: str, *, approve: bool,
+                       reason: str = "") -> dict[str, Any]:
+        """List or reject (with a reason) a submitted dataset (operators)."""
+        return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/review",
+                                              {"approve": approve, "reason": reason}))
