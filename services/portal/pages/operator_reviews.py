@@ -44,9 +44,12 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Queue:
-    """A review queue: how to list its waiting items, fetch one, and decide it."""
+    """A review queue: the status its items wait in, the approve button's message key,
+    and how to list the waiting items, fetch one, and decide it."""
 
     kind: str
+    open_status: str
+    approve_label: str
     waiting: Callable[[Caller], Waiting]
     fetch: Callable[[Caller, str], dict[str, Any]]
     decide: Callable[[Caller, str, bool, str], dict[str, Any]]
@@ -69,17 +72,17 @@ def _pending_assets(api: Caller) -> Waiting:
 
 QUEUES: dict[str, Queue] = {
     "memberships": Queue(
-        "memberships", _pending_memberships,
+        "memberships", "pending", "operator.approve", _pending_memberships,
         fetch=lambda api, item: api.exchange.organization(item),
         decide=lambda api, item, approve, reason: api.exchange.decide_membership(
             item, approve=approve, reason=reason)),
     "listings": Queue(
-        "listings", _submitted_listings,
+        "listings", "submitted", "operator.approve_listing", _submitted_listings,
         fetch=lambda api, item: api.catalog.dataset_document(item),
         decide=lambda api, item, approve, reason: api.catalog.review_dataset(
             item, approve=approve, reason=reason)),
     "assets": Queue(
-        "assets", _pending_assets,
+        "assets", "pending", "operator.approve_asset", _pending_assets,
         fetch=lambda api, item: api.exchange.asset(item),
         decide=lambda api, item, approve, reason: api.exchange.review_asset(
             item, approve=approve, reason=reason)),
@@ -141,6 +144,8 @@ def _review_page(request: Request, api: Caller, queue: Queue, item_id: str, *,
     return render(request, f"operator/review_{queue.kind}.html", {
         "kind": queue.kind, "item": item, "errors": errors or {}, "reason": reason,
         "action": f"/operator/{queue.kind}/{item_id}/decision",
+        "undecided": item.get("status") == queue.open_status,
+        "approve_label": queue.approve_label,
         **_item_context(api, queue, item)}, status_code=status_code)
 
 
