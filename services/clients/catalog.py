@@ -214,3 +214,8 @@ class CatalogClient(ServiceApi):
         answer = self.connection.request("POST", f"/v1/datasets/{dataset_id}/files",
                                          content=body, headers=headers)
         return dict(answer.json())
+    def review_dataset(self, dataset_id: str, *, approve: bool,
+                       reason: str = "") -> dict[str, Any]:
+        """List or reject (with a reason) a submitted dataset (operators)."""
+        return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/review",
+                                              {"approve": approve, "reason": reason}))

@@ -243,3 +243,51 @@ class ExchangeClient(ServiceApi):
     def order_voucher(self, order_id: str) -> dict[str, Any]:
         """The signed trade voucher of a settled order."""
         return dict(self.connection.get_json(f"/v1/orders/{order_id}/voucher"))
+    def organizations(self, *, status: str | None = None, after: str | None = None,
+                      limit: int = 100) -> list[dict[str, Any]]:
+        """Organisations in id order, optionally in one status (operators, regulators);
+        ``after`` is the last id of the previous page."""
+        params: dict[str, Any] = {"limit": limit}
+        if status:
+            params["status"] = status
+        if after:
+            params["after"] = after
+        return list(self.connection.get_json("/v1/organizations", params=params))
+
+    def organization(self, org_id: str) -> dict[str, Any]:
+        """One organisation, if the caller may see it."""
+        return dict(self.connection.get_json(f"/v1/organizations/{org_id}"))
+
+    def decide_membership(self, org_id: str, *, approve: bool,
+                          reason: str = "") -> dict[str, Any]:
+        """Approve or reject (with a reason) a pending organisation (operators)."""
+        verb = "approve" if approve else "reject"
+        return dict(self.connection.post_json(f"/v1/organizations/{org_id}/{verb}",
+                                              {"reason": reason}))
+
+    def assets_in_status(self, status: str, *, limit: int = 50,
+                         cursor: str | None = None) -> dict[str, Any]:
+        """A page of assets in ``status`` (``items``, ``next_cursor``); statuses other
+        than registered and revoked are for operators and regulators."""
+        params: dict[str, Any] = {"status": status, "limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return dict(self.connection.get_json("/v1/assets", params=params))
+
+    def review_asset(self, asset_id: str, *, approve: bool, reason: str = "") -> dict[str, Any]:
+        """Register (and certify) or reject a pending asset (operators)."""
+        return dict(self.connection.post_json(f"/v1/assets/{asset_id}/review",
+                                              {"approve": approve, "reason": reason}))
+
+    def record_deposit(self, org_id: str, *, amount_fen: int, reference: str | None,
+                       idempotency_key: str) -> dict[str, Any]:
+        """Credit a bank deposit to an organisation (operators); a retry with the same
+        ``idempotency_key`` is recorded once. The entry and the balances after it."""
+        return dict(self.connection.post_json(
+            f"/v1/accounts/{org_id}/deposits",
+            {"amount_fen": amount_fen, "reference": reference},
+            headers={"Idempotency-Key": idempotency_key}))
+
+    def sweep(self) -> dict[str, Any]:
+        """Run order expiry and auto-settlement now (operators): what it did."""
+        return dict(self.connection.post_json("/v1/trading/sweep", None))

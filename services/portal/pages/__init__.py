@@ -14,6 +14,7 @@ from services.portal.pages import (
     provider_trading,
     provider_upload,
 )
+from services.portal.pages import operator as operator_pages
 
 
 def include_pages(app: FastAPI) -> None:
@@ -21,3 +22,4 @@ def include_pages(app: FastAPI) -> None:
     for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
                    provider_trading):
         app.include_router(module.router)
+    app.include_router(operator_pages.router)
