@@ -86,11 +86,15 @@ class ExchangeClient(ServiceApi):
             params["cursor"] = cursor
         return dict(self.connection.get_json("/v1/assets", params=params))
 
-    def offers(self, *, asset_id: str | None = None, limit: int = 50) -> dict[str, Any]:
-        """A page of active offers, newest first (``items``, ``next_cursor``)."""
+    def offers(self, *, asset_id: str | None = None, dataset_id: str | None = None,
+               limit: int = 50) -> dict[str, Any]:
+        """A page of active offers, newest first (``items``, ``next_cursor``), optionally
+        only those on one asset or on the assets pinning one catalog dataset."""
         params: dict[str, Any] = {"limit": limit}
         if asset_id:
             params["asset_id"] = asset_id
+        if dataset_id:
+            params["dataset_id"] = dataset_id
         return dict(self.connection.get_json("/v1/offers", params=params))
 
     def grant_status(self, grant_id: str) -> GrantStatusOut:

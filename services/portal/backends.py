@@ -25,10 +25,6 @@ from services.clients import (
 from services.portal.config import PortalSettings
 from services.shared.settings import AUDIENCES
 
-# How many registered assets the dataset page looks through for offers on a dataset:
-# the exchange's offer search has no dataset filter.
-ASSET_SCAN_LIMIT = 200
-
 
 @dataclass(frozen=True)
 class Caller:
@@ -40,11 +36,7 @@ class Caller:
 
     def offers_on_dataset(self, dataset_id: str) -> list[dict[str, Any]]:
         """Active offers over registered assets that pin ``dataset_id``."""
-        offers: list[dict[str, Any]] = []
-        for asset in self.exchange.assets(limit=ASSET_SCAN_LIMIT)["items"]:
-            if any(pinned.get("dataset_id") == dataset_id for pinned in asset["datasets"]):
-                offers.extend(self.exchange.offers(asset_id=asset["id"])["items"])
-        return offers
+        return list(self.exchange.offers(dataset_id=dataset_id)["items"])
 
 
 @dataclass(frozen=True)
