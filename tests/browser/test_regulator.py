@@ -111,3 +111,51 @@ def test_the_explorer_and_a_ruling_form_fit_a_phone(page: Any,
     page.goto("/regulator/trial-balance")
     assert page.get_by_role("status").inner_text() == "平衡"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_browser_walks_audit_paths_as_the_ledger_builds_them(page: Any) -> None:
+    """proof.js against services/audit/ledger/merkle.py, for every leaf of trees of 1 to
+    33 leaves (odd right edges included), and a path one hash short refused."""
+    from services.audit.ledger.merkle import (
+        Frontier,
+        MemoryNodeStore,
+        inclusion_proof,
+        leaf_hash,
+        root_at,
+    )
+
+    leaves = [leaf_hash(f"entry {n}".encode()) for n in range(33)]
+    store = MemoryNodeStore(Frontier().append(leaves).nodes)
+    cases = [{"leaf": leaves[i].hex(), "index": i, "size": size,
+              "path": [h.hex() for h in inclusion_proof(store, i, size)],
+              "root": root_at(store, size).hex()}
+             for size in range(1, 34) for i in range(size)]
+    page.goto("/signin")
+    results = page.evaluate("""async (cases) => {
+      const proof = await import("/static/proof.js");
+      const out = [];
+      for (const c of cases) {
+        const root = await proof.rootFromAuditPath(proof.hexToBytes(c.leaf), c.index, c.size,
+                                                   c.path.map(proof.hexToBytes));
+        out.push(root === null ? null : proof.bytesToHex(root));
+      }
+      const c = cases[cases.length - 1];
+      const short = await proof.rootFromAuditPath(proof.hexToBytes(c.leaf), c.index, c.size,
+                                                  c.path.slice(1).map(proof.hexToBytes));
+      return {roots: out, short};
+    }""", cases)
+    assert results["roots"] == [c["root"] for c in cases]
+    assert results["short"] is None
+
+
+def test_the_browser_writes_canonical_json_as_the_ledger_does(page: Any) -> None:
+    from services.shared.canonical import canonical_json
+
+    value = {"z": [1, -2, 9007199254740991, True, None], "a": "杭州 \"引号\" \\ \n\t\u0001\u007f😀",
+             "é": {"b": "", "B": 0}, "10": "x", "2": "y", "payload": {"amount_fen": 50_000}}
+    page.goto("/signin")
+    written = page.evaluate("""async (value) => {
+      const proof = await import("/static/proof.js");
+      return proof.canonicalJson(value);
+    }""", value)
+    assert written.encode() == canonical_json(value)

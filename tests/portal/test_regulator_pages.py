@@ -232,6 +232,9 @@ def test_trial_balance(regulator: Portal, market: Market) -> None:
 def test_english(regulator: Portal, ledger: Emitter) -> None:
     page = regulator.client.get("/regulator/ledger", params={"lang": "en"}).text
     assert "<h1>Ledger explorer</h1>" in page and "Organisation or actor" in page
+    entry = regulator.client.get("/regulator/ledger/0", params={"lang": "en"}).text
+    assert "Inclusion proof (checked in your browser)" in entry
+    assert '"separator": "; "' in entry and '"invalid": "invalid"' in entry
 
 
 @pytest.mark.parametrize("path", ["/regulator/ledger", "/regulator/ledger/0",

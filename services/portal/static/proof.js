@@ -204,7 +204,7 @@ function show(section, report, messages) {
   section.querySelector("#proof-leaf").textContent = bytesToHex(report.leaf);
   section.querySelector("#proof-root").textContent = report.root ? bytesToHex(report.root) : "—";
   section.querySelector("#proof-checkpoint").textContent =
-    `${report.checkpoint.tree_size} · ${report.checkpoint.root_hash}`;
+    `${messages.tree_size} ${report.checkpoint.tree_size} · ${report.checkpoint.root_hash}`;
   section.querySelector("#proof-key").textContent = report.ledgerKey
     ? `${report.ledgerKey.kid} · ${report.ledgerKey.x}` : "—";
   section.querySelector("#proof-figures").hidden = false;
@@ -212,7 +212,7 @@ function show(section, report, messages) {
   verdict.className = `verdict ${verdict.dataset.verdict}`;
   verdict.textContent = report.valid
     ? `${messages.valid} — ${messages.verdict_valid}`
-    : `${messages.invalid} — ${messages.verdict_invalid}${report.problems.map((p) => messages[p]).join("；")}`;
+    : `${messages.invalid} — ${messages.verdict_invalid}${report.problems.map((p) => messages[p]).join(messages.separator)}`;
 }
 
 function fail(section, messages, reason) {
