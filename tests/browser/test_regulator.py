@@ -101,7 +101,7 @@ def test_the_regulator_finds_the_trade_and_the_proof_is_valid(
     assert page.locator("#proof-leaf").inner_text() != leaf
 
 
-def test_the_explorer_and_a_ruling_form_fit_a_phone(page: Any,
+def test_the_explorer_and_the_trial_balance_fit_a_phone(page: Any,
                                                     settled_order: dict[str, Any]) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(page, *REGULATOR)
