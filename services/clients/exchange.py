@@ -295,3 +295,27 @@ class ExchangeClient(ServiceApi):
     def sweep(self) -> dict[str, Any]:
         """Run order expiry and auto-settlement now (operators): what it did."""
         return dict(self.connection.post_json("/v1/trading/sweep", None))
+    def disputes(self, *, status: str | None = None, cursor: str | None = None,
+                 limit: int = 50) -> list[dict[str, Any]]:
+        """Disputes the caller's organisation is party to (every one for a regulator),
+        newest first; ``status`` is ``open`` or ``ruled``."""
+        params: dict[str, Any] = {"limit": limit}
+        if status:
+            params["status"] = status
+        if cursor:
+            params["cursor"] = cursor
+        return list(self.connection.get_json("/v1/disputes", params=params))
+
+    def dispute(self, dispute_id: str) -> dict[str, Any]:
+        """One dispute (its order's parties and regulators see it)."""
+        return dict(self.connection.get_json(f"/v1/disputes/{dispute_id}"))
+
+    def rule_dispute(self, dispute_id: str, ruling: dict[str, Any]) -> dict[str, Any]:
+        """A regulator's ruling (``outcome``, ``refund_fen`` for a partial refund,
+        ``reason``): the ruled dispute."""
+        return dict(self.connection.post_json(f"/v1/disputes/{dispute_id}/rule", ruling))
+
+    def trial_balance(self) -> dict[str, Any]:
+        """The journal's trial balance (operators and regulators): every account's
+        balance, the total and whether it balances."""
+        return dict(self.connection.get_json("/v1/accounts/trial-balance"))

@@ -13,6 +13,7 @@ from services.portal.pages import (
     provider,
     provider_trading,
     provider_upload,
+    regulator,
 )
 from services.portal.pages import operator as operator_pages
 
@@ -20,6 +21,5 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
-                   provider_trading):
+                   provider_trading, operator_pages, regulator):
         app.include_router(module.router)
-    app.include_router(operator_pages.router)
