@@ -18,6 +18,7 @@ from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
 from services.shared.outbox import Outbox, ledger_keyring
+from services.shared.revocations import TokenRevocations
 
 DESCRIPTION = """\
 The catalog of public datasets: metadata, listing review, full-text search (Chinese
@@ -57,6 +58,9 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,
                                          client_secret=settings.client_secret)
     app.state.exchange = exchange
+    # Through app.state so that a swapped exchange client is the one asked.
+    app.state.revocations = TokenRevocations(lambda: app.state.exchange.token_revocations(),
+                                             max_age=settings.token_revocation_seconds)
     app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
     install_common(app, service="catalog", db=db)
     include_routes(app)

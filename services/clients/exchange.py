@@ -319,3 +319,33 @@ class ExchangeClient(ServiceApi):
         """The journal's trial balance (operators and regulators): every account's
         balance, the total and whether it balances."""
         return dict(self.connection.get_json("/v1/accounts/trial-balance"))
+
+    def token_revocations(self) -> dict[str, int]:
+        """``{user id: lowest valid token version}``: users disabled or given another
+        role within a token lifetime (dataex services only)."""
+        body = self.connection.get_json("/v1/token-revocations")
+        return {item["user_id"]: int(item["min_version"]) for item in body["items"]}
+
+    def org_users(self) -> list[dict[str, Any]]:
+        """The users of the caller's organisation (its admins)."""
+        return list(self.connection.get_json("/v1/users"))
+
+    def invite_user(self, username: str, role: str) -> dict[str, Any]:
+        """Invite a user with a role; the answer holds their first password, once."""
+        return dict(self.connection.post_json("/v1/users",
+                                              {"username": username, "role": role}))
+
+    def change_user_role(self, user_id: str, role: str) -> dict[str, Any]:
+        """Give a user of the organisation another role."""
+        return dict(self.connection.request("PATCH", f"/v1/users/{user_id}",
+                                            json={"role": role}).json())
+
+    def set_user_disabled(self, user_id: str, *, disabled: bool) -> dict[str, Any]:
+        """Disable a user of the organisation, or enable them again."""
+        action = "disable" if disabled else "enable"
+        return dict(self.connection.post_json(f"/v1/users/{user_id}/{action}", {}))
+
+    def change_password(self, old_password: str, new_password: str) -> None:
+        """Change the caller's own password."""
+        self.connection.post_json("/v1/me/password", {"old_password": old_password,
+                                                      "new_password": new_password})

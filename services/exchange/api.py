@@ -15,6 +15,7 @@ from services.exchange.offers import endpoints as offers
 from services.exchange.orders import endpoints as orders
 from services.exchange.public_pricing import endpoints as public_pricing
 from services.exchange.trading import endpoints as trading
+from services.exchange.users import endpoints as users
 from services.exchange.valuation import endpoints as valuation
 
 
@@ -22,6 +23,7 @@ def include_routes(app: FastAPI) -> None:
     """Mount every exchange router."""
     app.include_router(identity.well_known)
     app.include_router(identity.router, prefix="/v1")
+    app.include_router(users.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
                    disputes.router, accounts.router, trading.router):

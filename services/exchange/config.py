@@ -24,6 +24,9 @@ class ExchangeSettings(ServiceSettings):
 
     user_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     service_token_ttl_seconds: int = Field(default=600, ge=60, le=86400)
+    token_revocation_seconds: float = Field(
+        default=1.0, ge=0, le=60,
+        description="a disabled user's tokens are refused here within this")
 
     # Argon2id cost (RFC 9106's second recommended option by default).
     argon2_time_cost: int = Field(default=3, ge=1)

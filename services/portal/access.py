@@ -45,7 +45,8 @@ def current_visitor(request: Request) -> Visitor:
             org = me.get("organization") or {}
             visitor = Visitor(token=token, username=user.get("username"),
                               org_id=org.get("id"), org_name=org.get("name"),
-                              roles=frozenset(me.get("roles") or ()))
+                              roles=frozenset(me.get("roles") or ()),
+                              user_role=user.get("role"))
     request.state.visitor = visitor
     return visitor
 

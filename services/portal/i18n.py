@@ -676,6 +676,52 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
                              "their postings"),
     "regulator.kept": ("记录余额", "Kept"),
     "regulator.posted": ("分录合计", "Posted"),
+    # --- organisation users and passwords (/me/users, /me/password) ---
+    "user_role.admin": ("管理员", "Admin"),
+    "user_role.member": ("成员", "Member"),
+    "user_role.read_only": ("只读", "Read-only"),
+    "users.title": ("单位用户", "Users of the organisation"),
+    "users.lead": ("邀请本单位的用户并分配角色：管理员管理用户，成员可办理业务，"
+                   "只读用户只能查看。停用的用户立即退出登录。",
+                   "Invite your organisation's users with a role: admins manage users, members "
+                   "act, read-only users only look. A disabled user is signed out at once."),
+    "users.username": ("用户名", "Username"),
+    "users.username_hint": ("3–64 个字符：字母、数字及 _ . @ -",
+                            "3–64 characters: letters, digits and _ . @ -"),
+    "users.username_invalid": ("用户名须为 3–64 个字符，仅含字母、数字及 _ . @ -。",
+                               "A username is 3–64 letters, digits or _ . @ -."),
+    "users.role": ("角色", "Role"),
+    "users.role_of": ("角色：", "Role of"),
+    "users.role_required": ("请选择角色。", "Choose a role."),
+    "users.state": ("状态", "State"),
+    "users.actions": ("操作", "Actions"),
+    "users.active": ("正常", "Active"),
+    "users.disabled": ("已停用", "Disabled"),
+    "users.you": ("本人", "you"),
+    "users.change_role": ("修改角色", "Change role"),
+    "users.disable": ("停用", "Disable"),
+    "users.enable": ("启用", "Enable"),
+    "users.invite": ("邀请用户", "Invite a user"),
+    "users.invite_button": ("邀请", "Invite"),
+    "users.invited": ("已邀请", "Invited"),
+    "users.initial_password": ("初始密码", "First password"),
+    "users.initial_password_hint": ("初始密码仅显示这一次。请安全地交给该用户，"
+                                    "并请其登录后立即修改密码。",
+                                    "The first password is shown this once. Give it to the user "
+                                    "safely; they change it after signing in."),
+    "password.title": ("修改密码", "Change password"),
+    "password.old": ("当前密码", "Current password"),
+    "password.new": ("新密码", "New password"),
+    "password.repeat": ("再次输入新密码", "New password again"),
+    "password.hint": ("至少 10 个字符。", "At least 10 characters."),
+    "password.submit": ("修改密码", "Change password"),
+    "password.changed": ("密码已修改。", "Your password has been changed."),
+    "password.old_required": ("请输入当前密码。", "Enter your current password."),
+    "password.wrong": ("当前密码不正确。", "That is not your current password."),
+    "password.too_short": ("新密码至少需要 10 个字符。",
+                           "The new password needs at least 10 characters."),
+    "password.mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
+    # --- end organisation users ---
 }
 
 

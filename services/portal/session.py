@@ -31,6 +31,17 @@ class Visitor:
     org_id: str | None = None
     org_name: str | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
+    user_role: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the visitor administers their organisation's users."""
+        return self.user_role == "admin"
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the visitor may see but not act (their pages show no action buttons)."""
+        return self.user_role == "read_only"
 
     @property
     def is_member(self) -> bool:

@@ -19,10 +19,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from services.shared.problems import Forbidden, Unauthorized
+from services.shared.revocations import TokenRevocations
 from services.shared.tokens import InvalidToken, KeyLookup, verify_token
 
 ROLES = ("provider", "buyer", "operator", "regulator")
 SERVICE_ROLE = "service"
+USER_ROLE_CLAIM = "user_role"
+"""The user's role in their organisation (admin, member, read_only), in members' tokens."""
+READ_ONLY = "read_only"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 KeyPeek = Callable[[str], tuple[bool, dict[str, Any] | None]]
 """What a key lookup would answer without I/O: ``(True, key or None)``, or ``(False, None)``
@@ -48,6 +53,17 @@ class Principal:
     def is_service(self) -> bool:
         """Whether this is another dataex service calling with its own token."""
         return self.kind == "service"
+
+    @property
+    def user_role(self) -> str | None:
+        """The user's role in their organisation, if the token names one."""
+        role = self.claims.get(USER_ROLE_CLAIM)
+        return role if isinstance(role, str) else None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the user may see but not act (a read-only user of an organisation)."""
+        return self.user_role == READ_ONLY
 
 
 class TokenVerifier:
@@ -142,7 +158,8 @@ _bearer = HTTPBearer(auto_error=False, description="A JWT issued by the exchange
 
 
 async def _bearer_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None
+    request: Request, credentials: HTTPAuthorizationCredentials | None, *,
+    read_only_may_act: bool = False,
 ) -> Principal | None:
     if credentials is None:
         if request.headers.get("authorization"):
@@ -154,7 +171,24 @@ async def _bearer_principal(
     principal = verifier.remembered(credentials.credentials)
     if principal is None:
         principal = await run_in_threadpool(verifier.principal, credentials.credentials)
+    await _refuse_revoked(request, principal)
+    if principal.read_only and not read_only_may_act and request.method not in SAFE_METHODS:
+        raise Forbidden("a read-only user can see but not act; ask an admin of your "
+                        "organisation for the member role", slug="read-only-user")
     return principal
+
+
+async def _refuse_revoked(request: Request, principal: Principal) -> None:
+    """401 ``token-revoked`` for a token of a user disabled (or given another role)
+    after it was issued."""
+    revocations: TokenRevocations | None = getattr(request.app.state, "revocations", None)
+    if revocations is None:
+        return
+    if revocations.stale():
+        await run_in_threadpool(revocations.refresh)
+    if revocations.revoked(principal.subject, principal.claims):
+        raise Unauthorized("this token was revoked: its user was disabled or given another "
+                           "role since it was issued; sign in again", slug="token-revoked")
 
 
 async def optional_principal(
@@ -190,6 +224,21 @@ async def current_principal(
     return principal
 
 
+async def any_member_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, read-only users included even on a POST: for the few changes a
+    read-only user makes to their own account (their password)."""
+    principal = await _bearer_principal(request, credentials, read_only_may_act=True)
+    if principal is None:
+        raise Unauthorized("this route needs a bearer token", slug="missing-token")
+    if principal.kind == "grant":
+        raise Unauthorized("an access-grant token only opens the data it grants",
+                           slug="grant-token-misused")
+    return principal
+
+
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals holding one of ``roles``."""
 
@@ -211,6 +260,7 @@ async def service_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+AnyMemberPrincipal = Annotated[Principal, Depends(any_member_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 OptionalPrincipalOrGrant = Annotated[Principal | None, Depends(optional_principal_or_grant)]
 Operator = Annotated[Principal, Depends(require_roles("operator"))]

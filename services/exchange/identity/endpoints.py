@@ -93,6 +93,8 @@ def token(
         roles=member.organization.roles,
         name=member.name,
         org_name=member.organization.name,
+        user_role=member.user_role,
+        token_version=member.token_version,
     )
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 

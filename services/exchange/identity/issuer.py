@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from services.shared.auth import USER_ROLE_CLAIM
 from services.shared.jwks import LocalKeySource
 from services.shared.keyring import KeyRing
+from services.shared.revocations import VERSION_CLAIM
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
 
@@ -50,13 +52,19 @@ class TokenIssuer:
 
     def member_token(
         self, *, subject: str, kind: str, org_id: str, roles: list[str], name: str,
-        org_name: str,
+        org_name: str, user_role: str | None = None, token_version: int | None = None,
     ) -> IssuedToken:
         """A token for a user or an API key of a member organisation, valid at all
         three services; it names the organisation so that the catalog can show the
-        publisher of what its members list."""
-        claims = {"kind": kind, "org": org_id, "org_name": org_name, "roles": roles,
-                  "name": name}
+        publisher of what its members list. A user's token also carries their role in
+        the organisation (every service refuses a read-only user's changes) and their
+        token version (a disabled user's older tokens are refused)."""
+        claims: dict[str, Any] = {"kind": kind, "org": org_id, "org_name": org_name,
+                                  "roles": roles, "name": name}
+        if user_role is not None:
+            claims[USER_ROLE_CLAIM] = user_role
+        if token_version is not None:
+            claims[VERSION_CLAIM] = token_version
         return self._issue(subject, USER_AUDIENCES, self.user_ttl, claims)
 
     def service_token(self, *, client_id: str, audience: str) -> IssuedToken:

@@ -69,6 +69,7 @@ class UserOut(BaseModel):
     id: str
     username: str
     is_org_admin: bool
+    role: Literal["admin", "member", "read_only"]
 
 
 class Me(BaseModel):

@@ -48,6 +48,8 @@ class Member:
     kind: str
     name: str
     organization: Organization
+    user_role: str | None = None
+    token_version: int | None = None
 
 
 def register_organization(
@@ -97,7 +99,7 @@ def register_organization(
         org_id=org.id,
         username=admin_username,
         password_hash=passwords.hash(admin_password),
-        is_org_admin=True,
+        role="admin",
         created_at=now,
     )
     session.add_all([org, admin])
@@ -173,11 +175,14 @@ def authenticate_password(
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
         raise Unauthorized("invalid username or password", slug="invalid-grant",
                            error="invalid_grant")
+    if user.disabled:
+        raise Unauthorized("this user has been disabled by an admin of their organisation",
+                           slug="user-disabled", error="invalid_grant")
     org = _active_org(session, user.org_id)
     user.last_login_at = utcnow()
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash(password)
-    return Member(user.id, "user", user.username, org)
+    return Member(user.id, "user", user.username, org, user.role, user.token_version)
 
 
 def authenticate_api_key(session: Session, *, client_id: str, client_secret: str) -> Member:
@@ -275,7 +280,7 @@ def ensure_operator(
         org_id=org.id,
         username=username,
         password_hash=passwords.hash(password),
-        is_org_admin=True,
+        role="admin",
         created_at=utcnow(),
     )
     session.add(user)

@@ -57,9 +57,27 @@ class User(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    is_org_admin: Mapped[bool] = mapped_column(default=False)
+    role: Mapped[str] = mapped_column(String(16), default="admin")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    invited_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Tokens carry the version they were issued under (claim ``ver``); raising it
+    # (disable, role change) makes every older token of the user stop working.
+    token_version: Mapped[int] = mapped_column(default=0)
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True)
+
+    @property
+    def is_org_admin(self) -> bool:
+        """Whether the user administers the organisation's users."""
+        return self.role == "admin"
+
+    @property
+    def disabled(self) -> bool:
+        """Whether the user is disabled (no sign-in, tokens revoked)."""
+        return self.disabled_at is not None
 
 
 class ApiKey(Base):

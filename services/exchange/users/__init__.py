@@ -1,0 +1,1 @@
+"""An organisation's users: invitations, roles, disabling, passwords, token revocation."""

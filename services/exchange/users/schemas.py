@@ -1,0 +1,71 @@
+"""Request and response bodies of the organisation-users API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+UserRoleName = Literal["admin", "member", "read_only"]
+
+
+class UserInvite(BaseModel):
+    """An admin invites a user into their organisation with a role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: UserRoleName
+
+
+class RoleChange(BaseModel):
+    """A new role for a user."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: UserRoleName
+
+
+class PasswordChange(BaseModel):
+    """A user's own password change: the current password, then the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class OrgUserOut(BaseModel):
+    """A user of the organisation as its admins see them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    username: str
+    role: UserRoleName
+    disabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    disabled_at: datetime | None
+    password_changed_at: datetime | None
+
+
+class UserInvited(OrgUserOut):
+    """A new user with their first password, shown this once; they change it after
+    signing in."""
+
+    initial_password: str
+
+
+class RevocationOut(BaseModel):
+    """Tokens of this user older than ``min_version`` no longer count."""
+
+    user_id: str
+    min_version: int
+
+
+class RevocationsOut(BaseModel):
+    """Users whose older tokens were revoked within a token lifetime."""
+
+    items: list[RevocationOut]
