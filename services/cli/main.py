@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -239,16 +240,66 @@ def verify_certificate(
     document: Annotated[Path, typer.Argument(help="the signed document, as JSON")],
     jwks: Annotated[Path, typer.Option(help="the exchange's keys, saved from "
                                             "/v1/signing-keys or /.well-known/jwks.json")],
+    party_keys: Annotated[Path | None, typer.Option(
+        help="a party's published keys (GET /v1/organizations/ORG/keys), to check that "
+             "the key of a party signature was the party's and valid then")] = None,
+    ledger_keys: Annotated[Path | None, typer.Option(
+        help="the ledger's keys (audit GET /v1/keys), to check a voucher's inclusion "
+             "proof and checkpoint signature")] = None,
 ) -> None:
-    """Check a certificate, contract acceptance or trade voucher offline."""
-    from services.exchange.certificates.verify import verify_files
+    """Check a certificate, contract acceptance, party signature receipt or trade voucher
+    offline: who signed what with which key, and a voucher's ledger proof."""
+    from services.cli.documents import read_json, verify_report
 
-    result = verify_files(document, jwks)
-    if result.valid:
-        console.print(f"[green]VALID[/] {result.type} signed by {result.kid}")
+    try:
+        findings = verify_report(
+            read_json(document), read_json(jwks),
+            party_keys=read_json(party_keys) if party_keys else None,
+            ledger_keys=read_json(ledger_keys) if ledger_keys else None)
+    except ValueError as exc:
+        console.print(f"[red]INVALID[/] {exc}")
+        raise typer.Exit(1) from exc
+    for finding in findings:
+        console.print(f"  {'✓' if finding.ok else '✗'} {finding.text}", highlight=False)
+    if all(f.ok for f in findings):
+        console.print("[green]VALID[/]")
         return
-    console.print(f"[red]INVALID[/] {result.reason}")
+    console.print("[red]INVALID[/]")
     raise typer.Exit(1)
+
+
+@app.command()
+def sign(
+    statement: Annotated[Path, typer.Argument(help="the statement to sign, as JSON (or the "
+                                                   "signature-required problem naming it)")],
+    key: Annotated[Path, typer.Option(help="your organisation's private key (PEM)")],
+) -> None:
+    """Print the detached JWS of a statement, to send as ``signature``."""
+    from services.cli.documents import load_private_key, read_json, statement_of
+    from services.shared.party_signatures import sign as sign_statement
+
+    try:
+        jws = sign_statement(statement_of(read_json(statement)), load_private_key(key))
+    except ValueError as exc:
+        console.print(f"[red]cannot sign:[/] {exc}")
+        raise typer.Exit(2) from exc
+    typer.echo(jws)
+
+
+@keys_app.command("generate")
+def generate_party_key(
+    out: Annotated[Path, typer.Option(help="where to write the private key (PEM, mode 0600)")],
+    alg: Annotated[str, typer.Option(help="ES256 (P-256) or EdDSA (Ed25519)")] = "ES256",
+) -> None:
+    """Make an organisation signing key: the private PEM stays with you, the public JWK
+    (printed, and saved as OUT.jwk.json) is what you register at /v1/me/keys."""
+    from services.cli.documents import write_new_key
+
+    if alg not in ("ES256", "EdDSA"):
+        raise typer.BadParameter("ES256 or EdDSA", param_hint="--alg")
+    if out.exists():
+        raise typer.BadParameter(f"{out} exists; choose another file", param_hint="--out")
+    typer.echo(json.dumps(write_new_key(alg, out)))
 
 
 @keys_app.command("rotate")

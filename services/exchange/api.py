@@ -14,6 +14,7 @@ from services.exchange.money import endpoints as accounts
 from services.exchange.offers import endpoints as offers
 from services.exchange.orders import endpoints as orders
 from services.exchange.public_pricing import endpoints as public_pricing
+from services.exchange.signatures import endpoints as signatures
 from services.exchange.trading import endpoints as trading
 from services.exchange.users import endpoints as users
 from services.exchange.valuation import endpoints as valuation
@@ -26,5 +27,5 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(users.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
-                   disputes.router, accounts.router, trading.router):
+                   disputes.router, accounts.router, trading.router, signatures.router):
         app.include_router(router, prefix="/v1")

@@ -125,11 +125,15 @@ def list_entries(
     return EntryPage(items=items, next_after_seq=items[-1].seq if len(items) == limit else None)
 
 
-@router.get("/entries/{seq}", response_model=EntryOut, summary="One entry (regulators)")
-def get_entry(seq: int, session: SessionDep, actor: Regulator) -> EntryOut:
-    """The entry at ``seq`` with its hashes and signature."""
+@router.get("/entries/{seq}", response_model=EntryOut,
+            summary="One entry (regulators, or the service that emitted it)")
+def get_entry(seq: int, session: SessionDep, actor: CurrentPrincipal) -> EntryOut:
+    """The entry at ``seq`` with its hashes and signature. A source service reads its own
+    entries (the exchange embeds its settlement entry in a trade voucher's proof)."""
+    if not actor.has_role("regulator") and not actor.is_service:
+        raise Forbidden("this needs the role regulator", slug="role-required")
     row = repository.entry(session, seq)
-    if row is None:
+    if row is None or (not actor.has_role("regulator") and row.source != actor.subject):
         raise NotFound(f"no entry {seq}")
     return _entry_out(row)
 

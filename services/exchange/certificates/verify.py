@@ -26,6 +26,7 @@ DOCUMENT_TYPES = frozenset({
     "dataex.registration_certificate",
     "dataex.contract_acceptance",
     "dataex.trade_voucher",
+    "dataex.party_signature",
 })
 
 

@@ -72,3 +72,11 @@ class DatasetStatus(StrEnum):
     """The one catalog dataset status the exchange trades on."""
 
     LISTED = "listed"
+
+
+class PartyKeyStatus(StrEnum):
+    """An organisation's signing key: active (signs now) or retired by a rotation (still
+    verifies what it signed while it was valid)."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"

@@ -22,6 +22,8 @@ from services.exchange.orders.schemas import (
     OrderPage,
     Reason,
 )
+from services.exchange.signatures import service as signatures
+from services.exchange.signatures.schemas import Signed
 from services.exchange.trading.context import TradingDep
 from services.exchange.unit_of_work import UnitOfWorkDep, WriteUnitOfWorkDep
 from services.exchange.vouchers import service as vouchers
@@ -118,10 +120,13 @@ def get_order(order_id: str, session: SessionDep, actor: CurrentPrincipal) -> Or
 
 @router.post("/orders/{order_id}/accept", response_model=OrderOut, responses=_PROBLEMS,
              summary="Accept a request (the offer's provider)")
-def accept(order_id: str, uow: UnitOfWorkDep, actor: Provider) -> OrderOut:
-    """requested → accepted; the contract is concluded and the acceptance signed."""
-    return order_out(service.accept_order(uow, order_id=order_id,
-                                          actor=actor), actor)
+def accept(order_id: str, uow: UnitOfWorkDep, actor: Provider,
+           body: Signed | None = None) -> OrderOut:
+    """requested → accepted; the contract is concluded and the acceptance signed. Once
+    the provider registered a key, ``signature`` must sign its acceptance statement
+    (``dataex.acceptance_statement``: order_id, contract_sha256, role, org_id)."""
+    return order_out(service.accept_order(uow, order_id=order_id, actor=actor,
+                                          signature=body.signature if body else None), actor)
 
 
 @router.post("/orders/{order_id}/reject", response_model=OrderOut, responses=_PROBLEMS,
@@ -154,15 +159,19 @@ def compliance(order_id: str, body: ComplianceDecision, uow: UnitOfWorkDep,
 
 @router.post("/orders/{order_id}/pay", response_model=OrderOut, responses=_PROBLEMS,
              summary="Pay into escrow (the buyer; Idempotency-Key required)")
-def pay(order_id: str, uow: UnitOfWorkDep, actor: Buyer, idempotency_key: IdempotencyKey) -> Any:
+def pay(order_id: str, uow: UnitOfWorkDep, actor: Buyer, idempotency_key: IdempotencyKey,
+        body: Signed | None = None) -> Any:
     """accepted → paid: the price moves to escrow and an access grant is issued. A retry
-    with the same key replays the answer and never charges twice."""
+    with the same key replays the answer and never charges twice. Once the buyer
+    registered a key, ``signature`` must sign its acceptance statement."""
     def run() -> Answer:
-        order = settlement.pay_order(uow, order_id=order_id, actor=actor)
+        order = settlement.pay_order(uow, order_id=order_id, actor=actor,
+                                     signature=body.signature if body else None)
         return Answer(status.HTTP_200_OK, order_out(order, actor).model_dump(mode="json"))
 
+    signed = body.model_dump(mode="json") if body and body.signature else None
     return run_once(uow.session, principal=actor, key=idempotency_key, method="POST",
-                    path=f"/v1/orders/{order_id}/pay", body=None, run=run)
+                    path=f"/v1/orders/{order_id}/pay", body=signed, run=run)
 
 
 @router.get("/orders/{order_id}/grant", response_model=GrantOut, responses=_PROBLEMS,
@@ -180,10 +189,14 @@ def grant(order_id: str, uow: WriteUnitOfWorkDep, actor: Buyer) -> GrantOut:
 
 @router.post("/orders/{order_id}/confirm", response_model=OrderOut, responses=_PROBLEMS,
              summary="Accept delivery (the buyer)")
-def confirm(order_id: str, uow: UnitOfWorkDep, actor: Buyer) -> OrderOut:
-    """paid or delivered → settled: the provider is paid less the fee; a voucher is issued."""
-    return order_out(settlement.confirm_order(uow, order_id=order_id,
-                                              actor=actor), actor)
+def confirm(order_id: str, uow: UnitOfWorkDep, actor: Buyer,
+            body: Signed | None = None) -> OrderOut:
+    """paid or delivered → settled: the provider is paid less the fee; a voucher is
+    issued. Once the buyer registered a key, ``signature`` must sign its confirmation
+    statement (``dataex.confirmation_statement``)."""
+    return order_out(settlement.confirm_order(uow, order_id=order_id, actor=actor,
+                                              signature=body.signature if body else None),
+                     actor)
 
 
 @router.get("/orders/{order_id}/contract", response_model=ContractOut, responses=_PROBLEMS,
@@ -192,7 +205,9 @@ def contract(order_id: str, session: SessionDep, actor: CurrentPrincipal) -> Con
     """The document whose SHA-256 over canonical JSON is the order's contract_sha256."""
     found, acceptances = service.contract_of(session, order_id, actor)
     return ContractOut(order_id=order_id, sha256=found.sha256, concluded_at=found.concluded_at,
-                       document=found.document, acceptances=[a.document for a in acceptances])
+                       document=found.document, acceptances=[a.document for a in acceptances],
+                       party_signatures=[s.document
+                                         for s in signatures.signatures_of(session, order_id)])
 
 
 @router.get("/orders/{order_id}/voucher", responses=_PROBLEMS,

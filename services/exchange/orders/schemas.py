@@ -125,3 +125,6 @@ class ContractOut(BaseModel):
     concluded_at: datetime | None
     document: dict[str, Any]
     acceptances: list[dict[str, Any]]
+    party_signatures: list[dict[str, Any]] = Field(
+        default=[], description="the parties' own signatures, countersigned by the exchange "
+                                "(dataex.party_signature receipts; verify offline)")

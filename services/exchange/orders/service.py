@@ -29,10 +29,10 @@ from services.exchange.market.statuses import OrderState
 from services.exchange.market.usage_policy import agreement_policy
 from services.exchange.offers import repository as offers
 from services.exchange.offers.service import price_terms, usage_terms
-from services.exchange.orders import repository
+from services.exchange.orders import repository, signing
 from services.exchange.orders.contract import acceptance_document, contract_document
-from services.exchange.orders.model import OrderAction, Party
-from services.exchange.orders.moves import load_order, move
+from services.exchange.orders.model import OrderAction, Party, decide
+from services.exchange.orders.moves import facts_of, load_order, move
 from services.exchange.orders.tables import Contract, ContractAcceptance, Order, OrderMove
 from services.exchange.public_pricing import repository as public_pricing
 from services.exchange.unit_of_work import UnitOfWork
@@ -128,11 +128,14 @@ def place_order(uow: UnitOfWork, *, offer_id: str,
 
 
 def accept_order(uow: UnitOfWork, *, order_id: str,
-                 actor: Principal) -> Order:
+                 actor: Principal, signature: str | None = None) -> Order:
     """requested → accepted: the contract is concluded and the provider's acceptance
-    signed; the buyer has until the payment deadline to pay."""
+    signed (by the exchange, and by the provider itself once it registered a key); the
+    buyer has until the payment deadline to pay."""
     order, party = load_order(uow.session, order_id, actor, for_update=True)
     now = utcnow()
+    decide(facts_of(order), OrderAction.ACCEPT, party=party, now=now, clock=uow.trading.clock)
+    signed = signing.accept_contract(uow, order, party=party, signature=signature, actor=actor)
     contract = uow.session.get(Contract, order.id)
     assert contract is not None
     acceptance = uow.trading.signer.sign(acceptance_document(
@@ -140,7 +143,7 @@ def accept_order(uow: UnitOfWork, *, order_id: str,
         party_org_id=order.provider_org_id, actor=actor.subject, accepted_at=rfc3339(now)))
     move(uow, order, OrderAction.ACCEPT, party=party, actor=actor.subject,
          clock=uow.trading.clock, now=now,
-         payload={"provider_acceptance_sha256": canonical_sha256(acceptance)})
+         payload={"provider_acceptance_sha256": canonical_sha256(acceptance), **signed})
     contract.concluded_at = now
     uow.session.add(ContractAcceptance(order_id=order.id, role="provider",
                                    party_org_id=order.provider_org_id, document=acceptance,

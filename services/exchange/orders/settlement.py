@@ -18,6 +18,7 @@ from services.exchange.grants.tables import AccessGrant
 from services.exchange.market.statuses import OrderState
 from services.exchange.money import model as money
 from services.exchange.money.service import new_entry_id, post, postings_payload
+from services.exchange.orders import signing
 from services.exchange.orders.model import TRANSITIONS, OrderAction, Party, decide
 from services.exchange.orders.moves import facts_of, load_order, move
 from services.exchange.orders.repository import contract_terms
@@ -33,12 +34,13 @@ SYSTEM_ACTOR = "system"
 
 
 def pay_order(uow: UnitOfWork, *, order_id: str,
-              actor: Principal) -> Order:
+              actor: Principal, signature: str | None = None) -> Order:
     """accepted → paid: the price moves from the buyer's available money to escrow (409
     when it does not suffice) and an access grant is issued for the contract's term."""
     order, party = load_order(uow.session, order_id, actor, for_update=True)
     now = utcnow()
     decide(facts_of(order), OrderAction.PAY, party=party, now=now, clock=uow.trading.clock)
+    signed = signing.accept_contract(uow, order, party=party, signature=signature, actor=actor)
     contract = contract_terms(uow.session, order)
     entry = money.escrow_payment(order.buyer_org_id, order.amount_fen) \
         if order.amount_fen > 0 else None
@@ -48,7 +50,8 @@ def pay_order(uow: UnitOfWork, *, order_id: str,
     move(uow, order, OrderAction.PAY, party=party, actor=actor.subject,
          clock=uow.trading.clock, now=now,
          payload={"amount_fen": order.amount_fen, "journal_entry_id": entry_id,
-                  "postings": postings_payload(entry) if entry else [], "grant_id": grant.id})
+                  "postings": postings_payload(entry) if entry else [], "grant_id": grant.id,
+                  **signed})
     uow.record(type="grant.issued", actor=actor.subject, subject=grant.id,
                payload={"grant_id": grant.id, "order_id": order.id,
                            "buyer_org_id": order.buyer_org_id, "dataset_ids": grant.dataset_ids,
@@ -79,11 +82,15 @@ def deliver_grant(uow: UnitOfWork, *, order_id: str,
 
 
 def confirm_order(uow: UnitOfWork, *, order_id: str,
-                  actor: Principal) -> Order:
-    """The buyer accepts delivery: settled, the provider paid less the fee, a voucher."""
+                  actor: Principal, signature: str | None = None) -> Order:
+    """The buyer accepts delivery (signing it once its organisation registered a key):
+    settled, the provider paid less the fee, a voucher."""
     order, party = load_order(uow.session, order_id, actor, for_update=True)
+    now = utcnow()
+    decide(facts_of(order), OrderAction.CONFIRM, party=party, now=now, clock=uow.trading.clock)
+    signed = signing.confirm_delivery(uow, order, party=party, signature=signature, actor=actor)
     release_escrow(uow, order, OrderAction.CONFIRM, party=party,
-                   actor=actor.subject, refund_fen=0, now=utcnow())
+                   actor=actor.subject, refund_fen=0, now=now, payload=signed)
     return order
 
 

@@ -1,0 +1,1 @@
+"""Party signatures: organisations' public keys and the statements they sign."""
