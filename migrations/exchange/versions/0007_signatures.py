@@ -1,7 +1,7 @@
 """party signatures: organisations' public signing keys and the signed statements received
 
 Revision ID: signatures
-Revises: 0005
+Revises: users
 Create Date: 2026-12-06 09:40:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import services.shared.orm
 
 revision: str = 'signatures'
-down_revision: str | None = '0005'
+down_revision: str | None = 'users'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
