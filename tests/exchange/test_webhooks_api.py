@@ -152,6 +152,23 @@ class TestWhoHearsWhat:
         assert [d["event_type"] for d in found] == ["order.deadline_near"]
         assert deliveries(market, market.buyer, buyer_hook) == []
 
+    def test_a_revision_of_a_bought_dataset_is_told_to_the_buyer_once(
+            self, market: Market) -> None:
+        hook = add(market, market.buyer, events=["dataset.revised"]).json()
+        order = market.paid()
+        contract = market.exchange.get(f"/v1/orders/{order['id']}/contract",
+                                       headers=bearer(market.buyer)).json()
+        dataset_id = contract["document"]["asset"]["dataset_hashes"][0]["dataset_id"]
+        assert market.sweep(utcnow()).revision_notices == 0  # unchanged since the order
+        revised = market.stack.catalog.patch(
+            f"/v1/datasets/{dataset_id}", headers=bearer(market.provider),
+            json={"description": {"zh": "新增了夜间线路。", "en": "Night lines added."}})
+        assert revised.status_code == 200, revised.text
+        assert market.sweep(utcnow()).revision_notices == 1
+        assert market.sweep(utcnow()).revision_notices == 0
+        [delivery] = deliveries(market, market.buyer, hook)
+        assert delivery["event_type"] == "dataset.revised"
+
     def test_a_payout_is_told_once_whichever_path_raises_it(self, market: Market) -> None:
         hook = add(market, market.provider, events=["payout.paid"]).json()
         db = market.exchange.app.state.db  # type: ignore[attr-defined]
