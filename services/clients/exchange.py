@@ -349,3 +349,31 @@ class ExchangeClient(ServiceApi):
         """Change the caller's own password."""
         self.connection.post_json("/v1/me/password", {"old_password": old_password,
                                                       "new_password": new_password})
+    # --- webhooks ---
+
+    def webhook_event_types(self) -> list[str]:
+        """The event types a webhook can subscribe to."""
+        return list(self.connection.get_json("/v1/webhooks/event-types"))
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        """The caller's organisation's webhooks (without secrets)."""
+        return list(self.connection.get_json("/v1/webhooks"))
+
+    def create_webhook(self, *, url: str, events: list[str],
+                       description: str = "") -> dict[str, Any]:
+        """A new webhook; the answer holds its signing ``secret``, shown only this once."""
+        return dict(self.connection.post_json(
+            "/v1/webhooks", {"url": url, "events": events, "description": description}))
+
+    def remove_webhook(self, webhook_id: str) -> None:
+        """Remove a webhook (its unsent deliveries are cancelled)."""
+        self.connection.request("DELETE", f"/v1/webhooks/{webhook_id}")
+
+    def webhook_deliveries(self, webhook_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """A webhook's recent deliveries, newest first."""
+        return list(self.connection.get_json(f"/v1/webhooks/{webhook_id}/deliveries",
+                                             params={"limit": limit}))
+
+    def send_webhook_test(self, webhook_id: str) -> dict[str, Any]:
+        """Queue a ``webhook.test`` event for a webhook: its ``event_id``."""
+        return dict(self.connection.post_json(f"/v1/webhooks/{webhook_id}/test", None))

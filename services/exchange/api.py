@@ -11,6 +11,7 @@ from services.exchange.disputes import endpoints as disputes
 from services.exchange.grants import endpoints as grants
 from services.exchange.identity import endpoints as identity
 from services.exchange.money import endpoints as accounts
+from services.exchange.notifications import endpoints as notifications
 from services.exchange.offers import endpoints as offers
 from services.exchange.orders import endpoints as orders
 from services.exchange.public_pricing import endpoints as public_pricing
@@ -27,5 +28,6 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(users.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
-                   disputes.router, accounts.router, trading.router, signatures.router):
+                   disputes.router, accounts.router, trading.router, signatures.router,
+                   notifications.router):
         app.include_router(router, prefix="/v1")

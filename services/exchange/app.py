@@ -14,6 +14,7 @@ from services.exchange.config import ExchangeSettings
 from services.exchange.identity import service as identity
 from services.exchange.identity.issuer import TokenIssuer
 from services.exchange.identity.passwords import Passwords
+from services.exchange.notifications.dispatcher import WebhookDispatcher
 from services.exchange.outbox import outbox
 from services.exchange.rule_problems import install_rule_problems
 from services.exchange.trading.context import build_trading
@@ -86,6 +87,8 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     ledger_outbox = Outbox(outbox, source="exchange",
                            keys=ledger_keyring(settings.key_dir, "exchange"))
     sweeper = Sweeper(db, ledger_outbox, trading, settings.sweep_interval_seconds)
+    webhooks = WebhookDispatcher(db, policy=settings.webhook_policy(),
+                                 interval=settings.webhook_dispatch_interval_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -93,11 +96,13 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         if ready:
             bootstrap(db, settings, passwords)
             sweeper.start()
+            webhooks.start()
         else:
             log.warning("not bootstrapping: %s (run `dataex migrate`)", why)
         freeze_startup_objects()
         yield
         sweeper.stop()
+        webhooks.close()
         trading.catalog.close()
         trading.audit.close()
         db.dispose()
@@ -115,6 +120,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     # client's transport for the in-process catalog's.
     app.state.trading = trading
     app.state.issuer = issuer
+    app.state.webhooks = webhooks
     app.state.passwords = passwords
     app.state.verifier = TokenVerifier(
         keys=issuer.keys.lookup, peek=issuer.keys.peek, issuer=settings.issuer,

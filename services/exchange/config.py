@@ -7,6 +7,7 @@ from datetime import timedelta
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.exchange.market.notifications import RetryPolicy
 from services.shared.settings import AUDIENCES, DEMO_OPERATOR, ServiceSettings
 
 
@@ -69,6 +70,18 @@ class ExchangeSettings(ServiceSettings):
         default=30.0, ge=0, description="how often expiry and auto-settlement run (0: never)")
     catalog_timeout_seconds: float = Field(default=5.0, gt=0)
 
+    # Webhooks (notifications).
+    webhook_dispatch_interval_seconds: float = Field(
+        default=2.0, ge=0, description="how often queued webhook deliveries are sent (0: never)")
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(
+        default=10.0, gt=0, description="wait after a first failed delivery; doubles each time")
+    webhook_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    webhook_max_attempts: int = Field(
+        default=30, ge=1, le=1000, description="attempts before a delivery is marked failed")
+    webhook_deadline_notice_seconds: int = Field(
+        default=24 * 3600, ge=60, description="order.deadline_near this long before a deadline")
+
     @field_validator("bootstrap_operator")
     @classmethod
     def _username_and_password(cls, value: str | None) -> str | None:
@@ -104,6 +117,13 @@ class ExchangeSettings(ServiceSettings):
             "acceptance_window": timedelta(seconds=self.acceptance_window_seconds),
             "dispute_window": timedelta(seconds=self.dispute_window_seconds),
         }
+
+    def webhook_policy(self) -> RetryPolicy:
+        """How webhook deliveries are retried."""
+        return RetryPolicy(base_seconds=self.webhook_retry_base_seconds,
+                           cap_seconds=self.webhook_retry_cap_seconds,
+                           max_attempts=self.webhook_max_attempts,
+                           timeout_seconds=self.webhook_timeout_seconds)
 
     def service_client_secrets(self) -> dict[str, str]:
         """The configured service clients, by client id."""

@@ -16,6 +16,7 @@ from services.exchange.grants import tables as _grants  # noqa: F401
 from services.exchange.idempotency import tables as _idempotency  # noqa: F401
 from services.exchange.identity import tables as _identity  # noqa: F401
 from services.exchange.money import tables as _money  # noqa: F401
+from services.exchange.notifications import tables as _notifications  # noqa: F401
 from services.exchange.offers import tables as _offers  # noqa: F401
 from services.exchange.orders import tables as _orders  # noqa: F401
 from services.exchange.public_pricing import tables as _public_pricing  # noqa: F401

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from services.exchange.notifications.fanout import notify_ledger_event
 from services.exchange.trading.context import Trading
 from services.shared.app import SessionDep, WriteSessionDep
 from services.shared.events import EventRecord
@@ -31,9 +32,12 @@ class UnitOfWork:
 
     def record(self, *, type: str, actor: str, subject: str, payload: dict[str, Any],
                occurred_at: datetime | None = None) -> EventRecord:
-        """Record a ledger event in this unit's transaction."""
-        return self.outbox.record(self.session, type=type, actor=actor, subject=subject,
-                                  payload=payload, occurred_at=occurred_at)
+        """Record a ledger event in this unit's transaction, with the webhook
+        notifications it causes."""
+        event = self.outbox.record(self.session, type=type, actor=actor, subject=subject,
+                                   payload=payload, occurred_at=occurred_at)
+        notify_ledger_event(self.session, event)
+        return event
 
 
 def _unit_of_work(request: Request, session: SessionDep) -> UnitOfWork:

@@ -722,6 +722,63 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
                            "The new password needs at least 10 characters."),
     "password.mismatch": ("两次输入的新密码不一致。", "The two new passwords differ."),
     # --- end organisation users ---
+    # --- webhooks (/me/webhooks) ---
+    "webhooks.title": ("通知回调（Webhook）", "Webhooks"),
+    "webhooks.lead": ("交易事件发生时，交易所向您的地址发送带签名的 POST 请求；"
+                      "失败会按指数退避重试，不会丢失。",
+                      "When a trade event happens the exchange POSTs a signed request to your "
+                      "URL; failures are retried with exponential backoff, never dropped."),
+    "webhooks.created": ("已添加回调地址", "Webhook added"),
+    "webhooks.secret_once": ("请立即保存签名密钥：它只显示这一次。",
+                             "Store the signing secret now: it is shown only this once."),
+    "webhooks.secret": ("签名密钥", "Signing secret"),
+    "webhooks.yours": ("本单位的回调地址", "Your organisation's webhooks"),
+    "webhooks.none": ("尚未添加回调地址。", "No webhooks yet."),
+    "webhooks.id": ("编号", "Id"),
+    "webhooks.description": ("说明（可选）", "Description (optional)"),
+    "webhooks.events": ("接收的事件", "Events"),
+    "webhooks.added": ("添加时间", "Added"),
+    "webhooks.send_test": ("发送测试事件", "Send test event"),
+    "webhooks.remove": ("删除", "Remove"),
+    "webhooks.recent": ("最近投递", "Recent deliveries"),
+    "webhooks.no_deliveries": ("暂无投递。", "No deliveries yet."),
+    "webhooks.event": ("事件", "Event"),
+    "webhooks.status": ("状态", "Status"),
+    "webhooks.attempts": ("尝试次数", "Attempts"),
+    "webhooks.when": ("时间（送达或下次尝试）", "When (delivered or next attempt)"),
+    "webhooks.add": ("添加回调地址", "Add a webhook"),
+    "webhooks.url": ("接收地址（URL）", "Receiver URL"),
+    "webhooks.url_hint": ("http:// 或 https:// 地址；生产环境须为 https://。",
+                          "An http:// or https:// URL; https:// in production."),
+    "webhooks.add_button": ("添加", "Add webhook"),
+    "webhooks.url_missing": ("请填写接收地址。", "Enter the receiver's URL."),
+    "webhooks.events_missing": ("请至少选择一种事件。", "Choose at least one event."),
+    "webhooks.removed": ("已删除回调地址，未投递的通知已取消。",
+                         "Webhook removed; its unsent deliveries were cancelled."),
+    "webhooks.tested": ("测试事件已排队，几秒内发送。",
+                        "Test event queued; it is sent within seconds."),
+    "webhooks.verify_hint": ("验证方法：对“时间戳 + '.' + 请求体”计算 HMAC-SHA256，"
+                             "与 Dataex-Signature 比对，并拒绝超过 5 分钟的时间戳；"
+                             "按 Dataex-Event-Id 去重。",
+                             "To verify: HMAC-SHA256 of timestamp + '.' + body must match "
+                             "Dataex-Signature; refuse timestamps over 5 minutes old; "
+                             "deduplicate on Dataex-Event-Id."),
+    "webhook_event.order.requested": ("订单已提交", "Order requested"),
+    "webhook_event.order.accepted": ("订单已接受", "Order accepted"),
+    "webhook_event.order.paid": ("订单已付款", "Order paid"),
+    "webhook_event.order.deadline_near": ("订单期限将至", "Order deadline near"),
+    "webhook_event.grant.issued": ("授权已签发", "Grant issued"),
+    "webhook_event.grant.revoked": ("授权已撤销", "Grant revoked"),
+    "webhook_event.dispute.opened": ("争议已提起", "Dispute opened"),
+    "webhook_event.dispute.ruled": ("争议已裁决", "Dispute ruled"),
+    "webhook_event.dataset.revised": ("已购数据集有新版本", "Bought dataset revised"),
+    "webhook_event.payout.paid": ("提现已支付", "Payout paid"),
+    "webhook_event.webhook.test": ("测试事件", "Test event"),
+    "delivery.pending": ("待投递", "Pending"),
+    "delivery.delivered": ("已送达", "Delivered"),
+    "delivery.failed": ("投递失败", "Failed"),
+    "delivery.cancelled": ("已取消", "Cancelled"),
+    "me.webhooks": ("管理通知回调（Webhook）", "Manage webhooks"),
 }
 
 

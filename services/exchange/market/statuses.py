@@ -80,3 +80,22 @@ class PartyKeyStatus(StrEnum):
 
     ACTIVE = "active"
     RETIRED = "retired"
+# --- notifications (webhooks) ---
+
+
+class WebhookStatus(StrEnum):
+    """A webhook receives events while active; removing it keeps its delivery history."""
+
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+
+class DeliveryStatus(StrEnum):
+    """One event on its way to one webhook: pending until the receiver answers 2xx
+    (delivered), retried with backoff; failed after the last attempt; cancelled when the
+    webhook is removed first."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"

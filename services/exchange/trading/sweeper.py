@@ -19,6 +19,8 @@ from sqlalchemy import select
 from services.exchange.grants import service as grants
 from services.exchange.idempotency.service import forget_before
 from services.exchange.market.statuses import OrderState
+from services.exchange.notifications.revisions import notice_revisions
+from services.exchange.notifications.service import notice_deadlines
 from services.exchange.orders.moves import lock_order
 from services.exchange.orders.settlement import expire_order, settle_after_window
 from services.exchange.orders.tables import Order
@@ -40,6 +42,8 @@ class SweepReport:
     settled_orders: int
     expired_grants: int
     forgotten_keys: int = 0
+    deadline_notices: int = 0
+    revision_notices: int = 0
 
 
 def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
@@ -70,7 +74,12 @@ def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
     with db.transaction() as session:
         forgotten = forget_before(
             session, now - timedelta(days=trading.settings.idempotency_key_days))
-    return SweepReport(expired, settled, ended, forgotten)
+    with db.transaction() as session:
+        notices = notice_deadlines(session, now=now, window=timedelta(
+            seconds=trading.settings.webhook_deadline_notice_seconds), limit=limit)
+    with db.transaction() as session:
+        revised = notice_revisions(session, trading.catalog, now=now, limit=limit)
+    return SweepReport(expired, settled, ended, forgotten, notices, revised)
 
 
 class Sweeper:

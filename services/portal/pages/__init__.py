@@ -15,6 +15,7 @@ from services.portal.pages import (
     provider_upload,
     regulator,
     users,
+    webhooks,
 )
 from services.portal.pages import operator as operator_pages
 
@@ -22,5 +23,6 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
-                   provider_trading, operator_pages, regulator, users):
+                   provider_trading, operator_pages, regulator, users,
+                   webhooks):
         app.include_router(module.router)

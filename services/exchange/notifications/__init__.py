@@ -1,0 +1,1 @@
+"""Organisations' webhooks: signed notifications of their trades, delivered from an outbox."""
