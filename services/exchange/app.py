@@ -91,6 +91,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         yield
         sweeper.stop()
         trading.catalog.close()
+        trading.audit.close()
         db.dispose()
 
     app = FastAPI(

@@ -1,6 +1,7 @@
 """The run-time context of trading routes, kept on ``app.state.trading``.
 
-Tests replace ``catalog`` with a client over the in-process catalog's transport.
+Tests replace ``catalog`` and ``audit`` with clients over the in-process services'
+transports.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from services.clients import CachedTokens, CatalogClient
+from services.clients import AuditClient, CachedTokens, CatalogClient
 from services.exchange.certificates.signing import DocumentSigner
 from services.exchange.config import ExchangeSettings
 from services.exchange.identity.issuer import TokenIssuer
@@ -18,12 +19,14 @@ from services.shared.app import app_state
 
 @dataclass
 class Trading:
-    """Settings, the document signer, the token issuer and the catalog client."""
+    """Settings, the document signer, the token issuer, and the catalog and audit
+    clients (the audit client checks dispute evidence and fetches its proofs)."""
 
     settings: ExchangeSettings
     signer: DocumentSigner
     issuer: TokenIssuer
     catalog: CatalogClient
+    audit: AuditClient
 
     @property
     def clock(self) -> OrderClock:
@@ -45,11 +48,12 @@ def own_service_tokens(issuer: TokenIssuer, client_id: str) -> CachedTokens:
 
 def build_trading(settings: ExchangeSettings, issuer: TokenIssuer) -> Trading:
     """The trading context for an app."""
-    catalog = CatalogClient.connect(settings.catalog_url,
-                                    credentials=own_service_tokens(issuer, settings.client_id),
+    tokens = own_service_tokens(issuer, settings.client_id)
+    catalog = CatalogClient.connect(settings.catalog_url, credentials=tokens,
                                     timeout=settings.catalog_timeout_seconds)
+    audit = AuditClient.connect(settings.audit_url, credentials=tokens)
     return Trading(settings=settings, signer=DocumentSigner(issuer.ring), issuer=issuer,
-                   catalog=catalog)
+                   catalog=catalog, audit=audit)
 
 
 TradingDep = Annotated[Trading, app_state("trading")]
