@@ -26,6 +26,8 @@ certificate_app = typer.Typer(
     "trade vouchers", no_args_is_help=True,
 )
 app.add_typer(certificate_app, name="certificate")
+dispute_app = typer.Typer(help="Dispute case files", no_args_is_help=True)
+app.add_typer(dispute_app, name="dispute")
 console = Console()
 
 
@@ -313,6 +315,44 @@ def rotate_keys(
     ring = KeyRing(var_dir / "keys" / "exchange-tokens", "ES256")
     key = ring.rotate()
     console.print(f"new token signing key {key.kid}")
+
+
+@dispute_app.command("verify")
+def verify_dispute_case(
+    case_file: Annotated[Path, typer.Argument(help="a case file from "
+                                                   "GET /v1/disputes/{id}/case")],
+    keys: Annotated[Path | None, typer.Option(
+        help="the ledger's keys, saved earlier from the audit service's GET /v1/keys "
+             "(default: the keys inside the case file)")] = None,
+) -> None:
+    """Check a dispute's case file offline: the checkpoint signature, and for each
+    evidence item its entry hash, source signature, inclusion proof and order. Exits 1
+    when anything fails."""
+    import json
+
+    from services.audit.verify.casefile import verify_case_file
+
+    try:
+        case = json.loads(case_file.read_text(encoding="utf-8"))
+        trusted = json.loads(keys.read_text(encoding="utf-8")) if keys else None
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]cannot read[/] {exc}")
+        raise typer.Exit(2) from None
+    report = verify_case_file(case, trusted)
+    if keys is None:
+        console.print("keys: taken from the case file (pass --keys to check against keys "
+                      "you trust)")
+    for failed in report.problems:
+        console.print(f"[red]FAILED[/] {failed}")
+    for seq, type_, problem in report.items:
+        verdict = "[green]ok[/]" if problem is None else f"[red]FAILED[/] {problem}"
+        console.print(f"evidence #{seq} {type_}: {verdict}")
+    if not report.ok:
+        raise typer.Exit(1)
+    checkpoint = case.get("checkpoint", {})
+    console.print(f"[green]VALID[/] {len(report.items)} evidence items of order "
+                  f"{case.get('order_id')} proven against the checkpoint at tree size "
+                  f"{checkpoint.get('tree_size')}")
 
 
 def main() -> None:

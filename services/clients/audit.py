@@ -128,3 +128,7 @@ class AuditClient(ServiceApi):
             for chunk in answer.iter_bytes():
                 written += out.write(chunk)
         return written
+
+    def entry_of_event(self, event_id: str) -> EntryOut:
+        """The entry that recorded ``event_id`` (regulators and services)."""
+        return parsed(EntryOut, self.connection.request("GET", f"/v1/events/{event_id}"))

@@ -377,3 +377,23 @@ class ExchangeClient(ServiceApi):
     def send_webhook_test(self, webhook_id: str) -> dict[str, Any]:
         """Queue a ``webhook.test`` event for a webhook: its ``event_id``."""
         return dict(self.connection.post_json(f"/v1/webhooks/{webhook_id}/test", None))
+    def dispute_order(self, order_id: str, reason: str,
+                      evidence: list[dict[str, Any]]) -> dict[str, Any]:
+        """Open a dispute citing ledger entries of the order (``ledger_seq`` or
+        ``event_id``, with a ``note``)."""
+        return dict(self.connection.post_json("/v1/disputes", {
+            "order_id": order_id, "reason": reason, "evidence": evidence}))
+
+    def answer_dispute(self, dispute_id: str, statement: str,
+                       evidence: list[dict[str, Any]]) -> dict[str, Any]:
+        """The respondent's statement and evidence: the answered dispute."""
+        return dict(self.connection.post_json(f"/v1/disputes/{dispute_id}/answer", {
+            "statement": statement, "evidence": evidence}))
+
+    def dispute_case(self, dispute_id: str) -> dict[str, Any]:
+        """The dispute's case file, with each evidence item's inclusion proof."""
+        return dict(self.connection.get_json(f"/v1/disputes/{dispute_id}/case"))
+
+    def order_ledger_entries(self, order_id: str) -> list[dict[str, Any]]:
+        """The order's ledger entries, which its parties may cite as evidence."""
+        return list(self.connection.get_json(f"/v1/orders/{order_id}/ledger-entries"))

@@ -59,6 +59,10 @@ class ExchangeSettings(ServiceSettings):
         description="after delivery, an order settles by itself when nobody disputes it")
     dispute_window_seconds: int = Field(
         default=7 * 86400, ge=60, description="after delivery, a party may dispute this long")
+    dispute_answer_window_seconds: int = Field(
+        default=7 * 86400, ge=60,
+        description="after a dispute opens, the other party may answer this long; the "
+                    "regulator rules once it has answered or the time has passed")
     grant_token_ttl_seconds: int = Field(
         default=3600, ge=60, description="lifetime of one grant token (never beyond the term)")
     public_interest_days: int = Field(

@@ -779,6 +779,25 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "delivery.failed": ("投递失败", "Failed"),
     "delivery.cancelled": ("已取消", "Cancelled"),
     "me.webhooks": ("管理通知回调（Webhook）", "Manage webhooks"),
+    # --- disputes argued on evidence (pages/disputes.py, dispute forms) ------------------
+    "dispute.title": ("争议", "Dispute"),
+    "dispute.no_evidence": ("未引用证据", "No evidence cited"),
+    "dispute.choose_evidence": ("引用账本记录作为证据", "Cite ledger entries as evidence"),
+    "dispute.choose_hint": ("只能引用本订单的账本记录；裁决时附包含证明。",
+                            "Only this order's ledger entries can be cited; the case file "
+                            "proves each one."),
+    "dispute.no_entries": ("账本中暂无本订单的记录（几秒后再试）",
+                           "No ledger entries of this order yet (try again in a few seconds)"),
+    "dispute.answer_due": ("答辩截止", "Answer due by"),
+    "dispute.answer": ("被申请方答辩", "The respondent's answer"),
+    "dispute.statement": ("答辩陈述", "Your statement"),
+    "dispute.answer_submit": ("提交答辩", "Send the answer"),
+    "dispute.answered_now": ("答辩已提交，记入账本。",
+                             "Your answer was sent and recorded in the ledger."),
+    "dispute.no_answer": ("尚未答辩", "No answer yet"),
+    "dispute.cited": ("裁决引用的证据", "Evidence the ruling cites"),
+    "dispute.cite": ("裁决依据的证据", "Evidence this ruling rests on"),
+    "dispute.case_file": ("下载案卷（含包含证明）", "Download the case file (with proofs)"),
 }
 
 

@@ -124,6 +124,10 @@ class TestRealGrants:
                                        json={"order_id": trade.order["id"],
                                              "reason": "数据与描述不符"})
         assert dispute.status_code == 201, dispute.text
+        answered = market.exchange.post(f"/v1/disputes/{dispute.json()['id']}/answer",
+                                        headers=bearer(market.provider),
+                                        json={"statement": "已按约定交付"})
+        assert answered.status_code == 200, answered.text
         ruled = market.exchange.post(f"/v1/disputes/{dispute.json()['id']}/rule",
                                      headers=bearer(market.regulator),
                                      json={"outcome": "refund_full", "reason": "数据缺失"})

@@ -136,9 +136,12 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     dispute = floor.call("POST", "exchange", "/v1/disputes", buyer, expect=201, json={
         "order_id": second["id"], "reason": "交付的数据缺少两个月份",
         "evidence": [{"ledger_seq": paid_entry["seq"], "note": "付款记录"}]})
+    floor.call("POST", "exchange", f"/v1/disputes/{dispute['id']}/answer", provider,
+               json={"statement": "数据按目录交付"})
     ruled = floor.call("POST", "exchange", f"/v1/disputes/{dispute['id']}/rule", regulator,
                        json={"outcome": "refund_partial", "refund_fen": 20_000,
-                             "reason": "缺失数据约占四成"})
+                             "reason": "缺失数据约占四成",
+                             "cited_evidence": [paid_entry["seq"]]})
     assert ruled["status"] == "ruled"
     assert floor.balances(buyer) == (20_000, 0)
     assert floor.balances(provider) == (PRICE - FEE + 30_000 - 900, 0)

@@ -37,6 +37,8 @@ def ruled(market: Market, outcome: str) -> dict[str, Any]:
     order = market.paid()
     dispute = market.exchange.post("/v1/disputes", headers=bearer(market.buyer),
                                    json={"order_id": order["id"], "reason": "有问题"}).json()
+    market.exchange.post(f"/v1/disputes/{dispute['id']}/answer", headers=bearer(market.provider),
+                         json={"statement": "已交付"})
     response = market.exchange.post(f"/v1/disputes/{dispute['id']}/rule",
                                     headers=bearer(market.regulator), json={"outcome": outcome})
     assert response.status_code == 200, response.text

@@ -101,6 +101,11 @@ def test_random_trading_keeps_money_and_history_consistent(stack: Stack) -> None
             assert response.status_code in (201, 409), response.text
             if response.status_code == 201:
                 order["dispute_id"] = response.json()["id"]
+                respondent = market.provider if by_buyer else order["buyer_token"]
+                answered = market.exchange.post(
+                    f"/v1/disputes/{order['dispute_id']}/answer", headers=bearer(respondent),
+                    json={"statement": "答辩"})
+                assert answered.status_code == 200, answered.text
             self.touched.append(order)
 
         @rule(order=orders, outcome=st.sampled_from(

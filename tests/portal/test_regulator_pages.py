@@ -13,6 +13,7 @@ from services.portal.pages import regulator_ledger
 from services.portal.pages.regulator import fen_from_yuan
 from services.portal.session import CSRF_FIELD
 from tests.audit.emitters import Emitter
+from tests.exchange.dispute_helpers import to_ledger, wire_audit
 from tests.exchange.trading_helpers import PASSWORD, Market, bearer
 from tests.portal.conftest import Portal
 
@@ -162,12 +163,22 @@ def test_checkpoints_list_and_sign_now(regulator: Portal, ledger: Emitter) -> No
 
 
 def _disputed(market: Market) -> dict[str, Any]:
+    """A dispute citing the order's payment, answered by the provider."""
+    wire_audit(market.stack)
     order = market.paid()
-    answer = market.exchange.post("/v1/disputes", headers=bearer(market.buyer), json={
+    to_ledger(market.stack)
+    entries = market.exchange.get(f"/v1/orders/{order['id']}/ledger-entries",
+                                  headers=bearer(market.buyer)).json()
+    paid = next(e["ledger_seq"] for e in entries if e["type"] == "order.paid")
+    opened = market.exchange.post("/v1/disputes", headers=bearer(market.buyer), json={
         "order_id": order["id"], "reason": "交付的数据缺少两个月份",
-        "evidence": [{"ledger_seq": 3, "note": "付款记录"}]})
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+        "evidence": [{"ledger_seq": paid, "note": "付款记录"}]})
+    assert opened.status_code == 201, opened.text
+    answered = market.exchange.post(f"/v1/disputes/{opened.json()['id']}/answer",
+                                    headers=bearer(market.provider),
+                                    json={"statement": "数据按目录交付"})
+    assert answered.status_code == 200, answered.text
+    return dict(answered.json())
 
 
 def test_disputes_list_and_a_partial_refund_ruling(regulator: Portal, market: Market) -> None:
@@ -177,11 +188,16 @@ def test_disputes_list_and_a_partial_refund_ruling(regulator: Portal, market: Ma
     assert "交付的数据缺少两个月份" in listed
     path = f"/regulator/disputes/{dispute['id']}"
     page = regulator.client.get(path).text
-    assert 'href="/regulator/ledger/3"' in page and "付款记录" in page
+    paid = dispute["evidence"][0]["ledger_seq"]
+    assert f'name="cited" value="{paid}"' in page and "付款记录" in page
+    assert "数据按目录交付" in page and f'href="/disputes/{dispute["id"]}/case"' in page
     assert '<label for="reason">裁决理由</label>' in page
+    uncited = regulator.client.post(f"{path}/rule", data={
+        CSRF_FIELD: csrf_of(page), "outcome": "reject", "reason": "理由"})
+    assert uncited.status_code == 422 and 'id="cited-error"' in uncited.text
     ruled = regulator.client.post(f"{path}/rule", data={
         CSRF_FIELD: csrf_of(page), "outcome": "refund_partial", "refund_yuan": "200.00",
-        "reason": "缺失数据约占四成"}, follow_redirects=False)
+        "reason": "缺失数据约占四成", "cited": str(paid)}, follow_redirects=False)
     assert ruled.status_code == 303 and ruled.headers["location"] == f"{path}?ruled=1"
     after = regulator.client.get(ruled.headers["location"]).text
     assert "裁决已提交" in after and "部分退款" in after and "¥200.00" in after
@@ -204,7 +220,7 @@ def test_ruling_form_errors_show_next_to_their_fields(regulator: Portal,
     assert 'value="1.005"' in too_fine.text
     too_much = regulator.client.post(f"{path}/rule", data={
         CSRF_FIELD: token, "outcome": "refund_partial", "refund_yuan": "99999",
-        "reason": "理由"})
+        "reason": "理由", "cited": str(dispute["evidence"][0]["ledger_seq"])})
     assert too_much.status_code == 422
     assert re.search(r'id="refund_yuan-error"[^>]*>a partial refund needs', too_much.text)
 

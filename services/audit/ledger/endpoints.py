@@ -25,7 +25,7 @@ from services.audit.ledger.merkle import (
 )
 from services.audit.ledger.sequencer import Sequencer
 from services.shared.app import SessionDep
-from services.shared.auth import CurrentPrincipal, Regulator, ServicePrincipal
+from services.shared.auth import CurrentPrincipal, Principal, Regulator, ServicePrincipal
 from services.shared.database import Database
 from services.shared.events import rfc3339
 from services.shared.problems import Forbidden, InvalidInput, NotFound
@@ -107,10 +107,17 @@ def _read_keys(db: Database, keys: SourceKeys, kids: set[str]) -> None:
             keys.get(session, kid)
 
 
-@router.get("/entries", response_model=EntryPage, summary="Read the ledger (regulators)")
+def _reader(actor: Principal) -> None:
+    """Regulators read the ledger; so do services (the exchange checks dispute evidence)."""
+    if not (actor.is_service or actor.has_role("regulator")):
+        raise Forbidden("the ledger is read by regulators and services", slug="role-required")
+
+
+@router.get("/entries", response_model=EntryPage,
+            summary="Read the ledger (regulators, services)")
 def list_entries(
     session: SessionDep,
-    actor: Regulator,
+    actor: CurrentPrincipal,
     type: Annotated[str | None, Query(max_length=64,
                                       description="exact type, or a prefix like 'order.*'")] = None,
     subject: Annotated[str | None, Query(max_length=128)] = None,
@@ -119,6 +126,7 @@ def list_entries(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntryPage:
     """Entries in log order; pass ``next_after_seq`` as ``after_seq`` for the next page."""
+    _reader(actor)
     rows = repository.entries(session, after_seq=after_seq, limit=limit, type=type,
                               subject=subject, source=source)
     items = [_entry_out(e) for e in rows]
@@ -126,15 +134,24 @@ def list_entries(
 
 
 @router.get("/entries/{seq}", response_model=EntryOut,
-            summary="One entry (regulators, or the service that emitted it)")
+            summary="One entry (regulators, services)")
 def get_entry(seq: int, session: SessionDep, actor: CurrentPrincipal) -> EntryOut:
-    """The entry at ``seq`` with its hashes and signature. A source service reads its own
-    entries (the exchange embeds its settlement entry in a trade voucher's proof)."""
-    if not actor.has_role("regulator") and not actor.is_service:
-        raise Forbidden("this needs the role regulator", slug="role-required")
+    """The entry at ``seq`` with its hashes and signature."""
+    _reader(actor)
     row = repository.entry(session, seq)
-    if row is None or (not actor.has_role("regulator") and row.source != actor.subject):
+    if row is None:
         raise NotFound(f"no entry {seq}")
+    return _entry_out(row)
+
+
+@router.get("/events/{event_id}", response_model=EntryOut,
+            summary="The entry of one event id (regulators, services)")
+def get_event_entry(event_id: str, session: SessionDep, actor: CurrentPrincipal) -> EntryOut:
+    """The entry that recorded ``event_id``, with its sequence number and hashes."""
+    _reader(actor)
+    row = repository.entry_by_event(session, event_id)
+    if row is None:
+        raise NotFound(f"no entry records event {event_id}")
     return _entry_out(row)
 
 

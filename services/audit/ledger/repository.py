@@ -281,6 +281,11 @@ def entry(session: Session, seq: int) -> LedgerEntry | None:
     return session.get(LedgerEntry, seq)
 
 
+def entry_by_event(session: Session, event_id: str) -> LedgerEntry | None:
+    """The entry that recorded ``event_id``."""
+    return session.scalars(select(LedgerEntry).where(LedgerEntry.event_id == event_id)).first()
+
+
 def entries(
     session: Session,
     *,

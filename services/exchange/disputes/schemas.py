@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -36,14 +36,50 @@ class DisputeCreate(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list, max_length=50)
 
 
+class Answer(BaseModel):
+    """The respondent's (the other party's) statement and evidence."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    statement: str = Field(min_length=2, max_length=4000)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
+
+
 class Ruling(BaseModel):
-    """A regulator's ruling."""
+    """A regulator's ruling, citing the evidence it rests on by ledger seq."""
 
     model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["refund_full", "refund_partial", "reject"]
     refund_fen: Fen | None = None
     reason: str = Field(default="", max_length=4000)
+    cited_evidence: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=list, max_length=100,
+        description="ledger seqs of the case's evidence the ruling rests on (required when "
+                    "the case has evidence)")
+
+
+class EvidenceOut(BaseModel):
+    """A cited ledger entry, checked to exist and to belong to the order."""
+
+    ledger_seq: int
+    event_id: str
+    type: str
+    entry_hash: str
+    note: str
+    cited_by: str
+
+
+class LedgerEntryOut(BaseModel):
+    """One of the order's ledger entries, which a party may cite."""
+
+    ledger_seq: int
+    event_id: str
+    type: str
+    actor: str
+    subject: str
+    occurred_at: str
+    entry_hash: str
 
 
 class DisputeOut(BaseModel):
@@ -58,6 +94,12 @@ class DisputeOut(BaseModel):
     opened_by_role: str
     reason: str
     evidence: list[dict[str, Any]]
+    answer_due_at: datetime | None
+    answer: str | None
+    answer_evidence: list[dict[str, Any]] | None
+    answered_by_org_id: str | None
+    answered_at: datetime | None
+    cited_evidence: list[int] | None
     outcome: str | None
     refund_fen: int | None
     ruling_reason: str | None

@@ -1,6 +1,7 @@
 """The run-time context of trading routes, kept on ``app.state.trading``.
 
-Tests replace ``catalog`` with a client over the in-process catalog's transport.
+Tests replace ``catalog`` and ``audit`` with clients over the in-process services'
+transports.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from services.shared.app import app_state
 
 @dataclass
 class Trading:
-    """Settings, the document signer, the token issuer, the catalog client and the
-    ledger client (vouchers fetch their settlement's inclusion proof with it)."""
+    """Settings, the document signer, the token issuer, and the catalog and audit
+    clients (vouchers fetch their settlement's inclusion proof and disputes check their
+    evidence with the audit client)."""
 
     settings: ExchangeSettings
     signer: DocumentSigner

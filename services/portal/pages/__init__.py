@@ -8,6 +8,7 @@ from services.portal.pages import (
     account,
     catalog,
     delivery,
+    disputes,
     membership,
     orders,
     provider,
@@ -22,7 +23,7 @@ from services.portal.pages import operator as operator_pages
 
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
-    for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
-                   provider_trading, operator_pages, regulator, users,
+    for module in (catalog, account, membership, orders, delivery, disputes, provider,
+                   provider_upload, provider_trading, operator_pages, regulator, users,
                    webhooks):
         app.include_router(module.router)

@@ -20,6 +20,7 @@ from services.clients import ApiProblem
 from services.portal.access import ApiDep, BuyerDep
 from services.portal.backends import Caller
 from services.portal.i18n import Translator, choose_language
+from services.portal.pages.disputes import cited
 from services.portal.pages.membership import field_errors
 from services.portal.templating import render
 
@@ -135,16 +136,25 @@ def order_view(request: Request, api: Caller, order_id: str, *,
     contract = api.exchange.order_contract(order_id)
     actions = set(order["next_actions"])
     account = api.exchange.account() if "pay" in actions else None
+    entries = citable_entries(api, order_id) if "dispute" in actions else []
     done = request.query_params.get("done")
     return render(request, "buyer/order.html", {
         "order": order, "contract": contract, "actions": actions, "account": account,
         "contract_json": json.dumps(contract["document"], ensure_ascii=False, indent=2),
         "files": downloadable_files(contract) if order["status"] in GRANTED_STATES else [],
         "problem": problem, "errors": errors or {},
-        "form": form or {"statement": ""},
+        "form": form or {"statement": "", "evidence": []}, "entries": entries,
         "pay_key": idempotency_key(),
         "done": done if done in DONE_NOTICES else None,
     }, status_code=status_code)
+
+
+def citable_entries(api: Caller, order_id: str) -> list[dict[str, Any]]:
+    """The order's ledger entries to choose evidence from (none while the ledger is away)."""
+    try:
+        return api.exchange.order_ledger_entries(order_id)
+    except ApiProblem:
+        return []
 
 
 @router.get("/orders/{order_id}")
@@ -190,11 +200,12 @@ def confirm(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str) -> Re
 
 @router.post("/orders/{order_id}/dispute")
 def dispute(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
-            statement: Annotated[str, Form(max_length=4000)] = "") -> Response:
-    """Open a dispute with the buyer's statement; a refused statement shows next to
-    its field."""
+            statement: Annotated[str, Form(max_length=4000)] = "",
+            evidence: Annotated[list[int] | None, Form()] = None) -> Response:
+    """Open a dispute with the buyer's statement and the ledger entries it cites; a
+    refusal shows next to its field."""
     try:
-        api.exchange.open_dispute(order_id, statement)
+        api.exchange.dispute_order(order_id, statement, cited(evidence or []))
     except ApiProblem as problem:
         if problem.status not in SHOWN_ON_FORM:
             raise
@@ -203,6 +214,7 @@ def dispute(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
         if statement_error is not None:
             errors["statement"] = statement_error
         return order_view(request, api, order_id, problem=problem if "form" in errors else None,
-                          errors=errors, form={"statement": statement},
+                          errors=errors, form={"statement": statement,
+                                               "evidence": evidence or []},
                           status_code=problem.status)
     return RedirectResponse(f"/orders/{order_id}?done=disputed", status_code=303)

@@ -163,11 +163,15 @@ def rule_dispute(
     outcome: Annotated[str, Form(max_length=20)] = "",
     refund_yuan: Annotated[str, Form(max_length=20)] = "",
     reason: Annotated[str, Form(max_length=4000)] = "",
+    cited: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
-    """Send the ruling; the exchange's refusals show on the form."""
+    """Send the ruling, citing the evidence ticked; the exchange's refusals show on the
+    form."""
     t = Translator(choose_language(request))
-    form = {"outcome": outcome, "refund_yuan": refund_yuan, "reason": reason}
+    form = {"outcome": outcome, "refund_yuan": refund_yuan, "reason": reason,
+            "cited": cited or []}
     body, errors = _ruling(t, outcome, refund_yuan, reason)
+    body["cited_evidence"] = sorted(set(cited or []))
     if errors:
         return _dispute_page(request, api, dispute_id, form=form, errors=errors,
                              status_code=400)
@@ -176,7 +180,8 @@ def rule_dispute(
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        field = "refund_yuan" if problem.slug == "invalid-refund" else "form"
+        field = {"invalid-refund": "refund_yuan", "citation-required": "cited",
+                 "cites-unknown-evidence": "cited"}.get(problem.slug, "form")
         return _dispute_page(request, api, dispute_id, form=form,
                              errors={field: problem.detail}, status_code=problem.status)
     return RedirectResponse(f"/regulator/disputes/{dispute_id}?ruled=1", status_code=303)
