@@ -24,5 +24,6 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(identity.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
+                   grants.members,
                    disputes.router, accounts.router, trading.router):
         app.include_router(router, prefix="/v1")
