@@ -319,3 +319,13 @@ class ExchangeClient(ServiceApi):
         """The journal's trial balance (operators and regulators): every account's
         balance, the total and whether it balances."""
         return dict(self.connection.get_json("/v1/accounts/trial-balance"))
+
+    def order_grant_record(self, order_id: str) -> dict[str, Any]:
+        """An order's grant: status, and if revoked when and why (the order's parties,
+        operators, regulators)."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}/grant/record"))
+
+    def revoke_order_grant(self, order_id: str, reason: str) -> dict[str, Any]:
+        """Revoke an order's grant with a reason (operators, regulators): its record."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/grant/revoke",
+                                              {"reason": reason}))

@@ -14,6 +14,7 @@ from services.portal.pages import (
     provider_trading,
     provider_upload,
     regulator,
+    revocation,
 )
 from services.portal.pages import operator as operator_pages
 
@@ -21,5 +22,5 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
-                   provider_trading, operator_pages, regulator):
+                   provider_trading, operator_pages, regulator, revocation):
         app.include_router(module.router)
