@@ -219,3 +219,8 @@ class CatalogClient(ServiceApi):
         """List or reject (with a reason) a submitted dataset (operators)."""
         return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/review",
                                               {"approve": approve, "reason": reason}))
+
+    def withdraw_file(self, dataset_id: str, file_id: str, reason: str) -> dict[str, Any]:
+        """Withdraw a file uploaded by mistake (the publisher): no longer served."""
+        return dict(self.connection.post_json(
+            f"/v1/datasets/{dataset_id}/files/{file_id}/withdraw", {"reason": reason}))

@@ -397,3 +397,12 @@ class ExchangeClient(ServiceApi):
     def order_ledger_entries(self, order_id: str) -> list[dict[str, Any]]:
         """The order's ledger entries, which its parties may cite as evidence."""
         return list(self.connection.get_json(f"/v1/orders/{order_id}/ledger-entries"))
+    def order_grant_record(self, order_id: str) -> dict[str, Any]:
+        """An order's grant: status, and if revoked when and why (the order's parties,
+        operators, regulators)."""
+        return dict(self.connection.get_json(f"/v1/orders/{order_id}/grant/record"))
+
+    def revoke_order_grant(self, order_id: str, reason: str) -> dict[str, Any]:
+        """Revoke an order's grant with a reason (operators, regulators): its record."""
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/grant/revoke",
+                                              {"reason": reason}))

@@ -28,6 +28,7 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(users.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
+                   grants.members,
                    disputes.router, accounts.router, trading.router, signatures.router,
                    notifications.router):
         app.include_router(router, prefix="/v1")

@@ -798,6 +798,41 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "dispute.cited": ("裁决引用的证据", "Evidence the ruling cites"),
     "dispute.cite": ("裁决依据的证据", "Evidence this ruling rests on"),
     "dispute.case_file": ("下载案卷（含包含证明）", "Download the case file (with proofs)"),
+    # --- revocation (issue 11, item 3): grants revoked, files withdrawn ---
+    "revocation.title": ("访问授权与撤销", "Access grant and revocation"),
+    "revocation.orders": ("订单授权", "Order grants"),
+    "revocation.order_id": ("订单号", "Order id"),
+    "revocation.look_up": ("查询", "Look up"),
+    "revocation.grant": ("访问授权", "Access grant"),
+    "revocation.order": ("订单", "Order"),
+    "revocation.buyer": ("买方机构", "Buyer organisation"),
+    "revocation.status": ("授权状态", "Grant status"),
+    "revocation.status.active": ("有效", "Active"),
+    "revocation.status.revoked": ("已撤销", "Revoked"),
+    "revocation.status.expired": ("已到期", "Expired"),
+    "revocation.status.exhausted": ("额度已用完", "Quota used up"),
+    "revocation.until": ("有效期至", "Valid until"),
+    "revocation.revoked_at": ("撤销时间", "Revoked at"),
+    "revocation.reason": ("撤销原因", "Reason for revocation"),
+    "revocation.reason_missing": ("请填写原因。", "Give a reason."),
+    "revocation.lead": ("撤销后不再签发新的访问令牌；目录服务最迟在 {seconds} 秒内拒绝已签发的"
+                        "令牌。原因将展示给买方，账本记录其哈希。",
+                        "Once revoked no new access token is issued; the catalog refuses "
+                        "tokens already issued within {seconds} seconds at most. The buyer "
+                        "sees the reason; the ledger keeps its hash."),
+    "revocation.revoke": ("撤销授权", "Revoke the grant"),
+    "revocation.buyer_revoked": ("本订单的访问授权已被撤销，数据不再可下载。",
+                                 "This order's access grant was revoked; the data can no "
+                                 "longer be downloaded."),
+    "revocation.grant_page": ("访问授权", "Access grant"),
+    "revocation.withdraw": ("撤回文件", "Withdraw file"),
+    "revocation.withdraw_reason": ("撤回原因", "Reason for withdrawal"),
+    "revocation.withdraw_lead": ("误传的文件撤回后不再提供给任何人（含已购买方），账本保留其哈希与"
+                                 "撤回记录。",
+                                 "A file uploaded by mistake is no longer served to anyone "
+                                 "(buyers included) once withdrawn; the ledger keeps its "
+                                 "hash and the withdrawal."),
+    "revocation.withdrawn": ("文件已撤回。", "The file is withdrawn."),
 }
 
 

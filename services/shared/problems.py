@@ -97,6 +97,14 @@ class Conflict(Problem):
     title = "Conflict"
 
 
+class Gone(Problem):
+    """410: the object existed and was withdrawn for good."""
+
+    status = 410
+    slug = "gone"
+    title = "Gone"
+
+
 class PayloadTooLarge(Problem):
     """413: the body exceeds a configured limit."""
 

@@ -18,9 +18,11 @@ from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
 from services.catalog.files.schemas import (
     FileQuality,
     FileSample,
+    FileWithdrawn,
     RowsPage,
     UploadedFile,
     UsageCounted,
+    WithdrawalIn,
 )
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, app_state
@@ -40,6 +42,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         (404, "no such dataset or file, or one the caller may not see"),
         (409, "not allowed in the dataset's current status"),
         (413, "the file is over the upload limit"),
+        (410, "the file was withdrawn by its publisher (`file-withdrawn`)"),
         (416, "the range is not satisfiable"),
         (422, "invalid input, or a malformed file"),
     )
@@ -269,3 +272,15 @@ def file_rows(
     if usage is not None:
         answer.usage = UsageCounted.model_validate(usage.as_dict())
     return answer
+
+
+@router.post("/datasets/{dataset_id}/files/{file_id}/withdraw", response_model=FileWithdrawn,
+             responses=_PROBLEMS, summary="Withdraw a file uploaded by mistake (the publisher)")
+def withdraw_file(dataset_id: str, file_id: str, body: WithdrawalIn, session: SessionDep,
+                  outbox: OutboxDep, actor: CurrentPrincipal) -> FileWithdrawn:
+    """From now on the file is not listed and every route of it answers 410
+    `file-withdrawn`, whoever asks (grant holders too). Its row and SHA-256 stay, and the
+    ledger records `dataset.file_withdrawn` with the hash of the reason."""
+    record = service.withdraw_file(session, outbox, dataset_id=dataset_id, file_id=file_id,
+                                   reason=body.reason, actor=actor)
+    return FileWithdrawn.model_validate(record, from_attributes=True)

@@ -9,6 +9,7 @@ number a whole number (``Number``), so that a body reads exactly as it is stored
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
@@ -105,3 +106,23 @@ class RowsPage(BaseModel):
                                                 "the last row")
     usage: UsageCounted | None = Field(default=None, description="absent unless the grant "
                                                                  "is metered")
+
+
+class WithdrawalIn(BaseModel):
+    """Why a publisher withdraws a file (uploaded by mistake, say)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500,
+                        description="kept with the file; the ledger keeps its SHA-256")
+
+
+class FileWithdrawn(BaseModel):
+    """A withdrawn file: no longer served; its hash stays on record."""
+
+    id: str
+    dataset_id: str
+    revision: int
+    sha256: str
+    withdrawn_at: datetime
+    withdraw_reason: str

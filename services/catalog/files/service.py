@@ -25,11 +25,12 @@ from services.catalog.files.schemas import UploadedFile
 from services.catalog.files.summary import media_type
 from services.catalog.files.tables import DatasetFile
 from services.shared.auth import Principal
+from services.shared.canonical import text_sha256
 from services.shared.database import Database
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Forbidden, InvalidInput, NotFound, Unauthorized
+from services.shared.problems import Forbidden, Gone, InvalidInput, NotFound, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,33 @@ def _file_of(session: Session, dataset: Dataset, file_id: str) -> DatasetFile:
     ).first()
     if record is None:
         raise NotFound(f"dataset {dataset.id} has no file {file_id}", slug="file-not-found")
+    if record.withdrawn_at is not None:
+        raise Gone(f"file {file_id} was withdrawn by its publisher and is no longer served",
+                   slug="file-withdrawn")
+    return record
+
+
+def withdraw_file(session: Session, outbox: Outbox, *, dataset_id: str, file_id: str,
+                  reason: str, actor: Principal) -> DatasetFile:
+    """The publisher withdraws a file (uploaded by mistake): it is no longer listed or
+    served to anyone, grant holders included; its row and hash stay, and the ledger
+    records the withdrawal. 403 for anyone but the publisher, 410 if already withdrawn,
+    422 for a blank reason."""
+    note = reason.strip()
+    if not note:
+        raise InvalidInput("reason: say why the file is withdrawn", slug="reason-required")
+    dataset = datasets._visible(session, dataset_id, actor, for_update=True)
+    if actor.org != dataset.publisher_org_id:
+        raise Forbidden("only the dataset's publisher withdraws its files",
+                        slug="publisher-only")
+    record = _file_of(session, dataset, file_id)
+    record.withdrawn_at, record.withdrawn_by, record.withdraw_reason = (
+        utcnow(), actor.subject, note)
+    outbox.record(session, type="dataset.file_withdrawn", actor=actor.subject,
+                  subject=dataset.id,
+                  payload={"dataset_id": dataset.id, "org_id": dataset.publisher_org_id,
+                           "revision": record.revision, "file_id": record.id,
+                           "sha256": record.sha256, "reason_sha256": text_sha256(note)})
     return record
 
 

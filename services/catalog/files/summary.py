@@ -30,14 +30,15 @@ def media_type(fmt: str) -> str:
 def files_of(session: Session, wanted: Mapping[str, int]) -> dict[str, list[DatasetFile]]:
     """For each ``dataset_id → revision``, the files that revision carries (oldest
     first): its own uploads, or those of the newest earlier revision with uploads.
-    Two queries whatever the number of datasets."""
+    Withdrawn files are left out. Two queries whatever the number of datasets."""
     if not wanted:
         return {}
     bounds = session.execute(
         select(DatasetFile.dataset_id, func.max(DatasetFile.revision))
         .where(or_(*(and_(DatasetFile.dataset_id == dataset_id,
                           DatasetFile.revision <= revision)
-                     for dataset_id, revision in wanted.items())))
+                     for dataset_id, revision in wanted.items())),
+               DatasetFile.withdrawn_at.is_(None))
         .group_by(DatasetFile.dataset_id)
     ).all()
     if not bounds:
@@ -46,7 +47,8 @@ def files_of(session: Session, wanted: Mapping[str, int]) -> dict[str, list[Data
         select(DatasetFile)
         .where(or_(*(and_(DatasetFile.dataset_id == dataset_id,
                           DatasetFile.revision == revision)
-                     for dataset_id, revision in bounds)))
+                     for dataset_id, revision in bounds)),
+               DatasetFile.withdrawn_at.is_(None))
         .order_by(DatasetFile.dataset_id, DatasetFile.created_at, DatasetFile.id)
     ).all()
     found: dict[str, list[DatasetFile]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKeyConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.catalog.db import Base
@@ -41,3 +41,7 @@ class DatasetFile(Base):
     pii: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A withdrawn file is no longer served; its row (and hash) stay.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

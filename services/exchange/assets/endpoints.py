@@ -37,6 +37,8 @@ def asset_out(asset: Asset) -> AssetOut:
         content_sha256=asset.content_sha256, certificate_no=asset.certificate_no,
         created_at=asset.created_at, decided_at=asset.decided_at,
         decision_reason=asset.decision_reason, revoked_at=asset.revoked_at,
+        suspended_at=asset.suspended_at if asset.status == "suspended" else None,
+        suspend_reason=asset.suspend_reason if asset.status == "suspended" else None,
     )
 
 
@@ -52,8 +54,8 @@ def register_asset(body: AssetCreate, uow: UnitOfWorkDep, actor: Provider) -> As
 @router.get("/assets", response_model=AssetPage, summary="List assets")
 def list_assets(
     session: SessionDep, viewer: OptionalPrincipal, mine: bool = False,
-    status_: Annotated[str | None, Query(alias="status",
-                                         pattern="^(pending|registered|rejected|revoked)$")] = None,
+    status_: Annotated[str | None, Query(
+        alias="status", pattern="^(pending|registered|rejected|suspended|revoked)$")] = None,
     cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AssetPage:
     """Registered assets for anyone; ``mine=true`` the caller's own in any status."""
@@ -83,9 +85,28 @@ def review_asset(asset_id: str, body: Decision, uow: UnitOfWorkDep, actor: Opera
              summary="Revoke a registration (its owner or an operator)")
 def revoke_asset(asset_id: str, body: Revocation, uow: UnitOfWorkDep,
                  actor: CurrentPrincipal) -> AssetOut:
-    """→ revoked; its offers are withdrawn."""
+    """→ revoked; its offers are withdrawn and its orders' live grants revoked."""
     return asset_out(service.revoke_asset(uow, asset_id=asset_id,
                                           reason=body.reason, actor=actor))
+
+
+@router.post("/assets/{asset_id}/suspend", response_model=AssetOut,
+             summary="Suspend a registered asset (operators, regulators)")
+def suspend_asset(asset_id: str, body: Revocation, uow: UnitOfWorkDep,
+                  actor: CurrentPrincipal) -> AssetOut:
+    """registered → suspended; its offers are withdrawn and its orders' live grants
+    revoked (with this reason)."""
+    return asset_out(service.suspend_asset(uow, asset_id=asset_id, reason=body.reason,
+                                           actor=actor))
+
+
+@router.post("/assets/{asset_id}/reinstate", response_model=AssetOut,
+             summary="Lift a suspension (operators, regulators)")
+def reinstate_asset(asset_id: str, body: Revocation, uow: UnitOfWorkDep,
+                    actor: CurrentPrincipal) -> AssetOut:
+    """suspended → registered; offers and grants stay as they are."""
+    return asset_out(service.reinstate_asset(uow, asset_id=asset_id, reason=body.reason,
+                                             actor=actor))
 
 
 @router.get("/assets/{asset_id}/certificate", summary="The registration certificate (anyone)",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Right = Literal["holding", "processing", "operation"]
-AssetStatus = Literal["pending", "registered", "rejected", "revoked"]
+AssetStatus = Literal["pending", "registered", "rejected", "suspended", "revoked"]
 
 
 class AssetCreate(BaseModel):
@@ -79,6 +79,8 @@ class AssetOut(BaseModel):
     decided_at: datetime | None
     decision_reason: str | None
     revoked_at: datetime | None
+    suspended_at: datetime | None = None
+    suspend_reason: str | None = None
 
 
 class AssetPage(BaseModel):

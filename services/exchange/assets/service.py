@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from services.clients import ApiProblem, CatalogClient, DatasetFacts
 from services.exchange.assets import repository
 from services.exchange.assets.tables import Asset, AssetDataset
+from services.exchange.grants import service as grants
 from services.exchange.identity import repository as identity
 from services.exchange.market.classification import (
     Grade,
@@ -24,8 +25,10 @@ from services.exchange.market.classification import (
 )
 from services.exchange.market.eligibility import (
     check_dataset_registrable,
+    check_reinstatable,
     check_reviewable,
     check_revocable,
+    check_suspendable,
     is_publicly_visible,
 )
 from services.exchange.market.public_pricing import is_public_body
@@ -192,7 +195,8 @@ def review_asset(uow: UnitOfWork, *, asset_id: str,
 
 def revoke_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
                  actor: Principal) -> Asset:
-    """Revoke a registration (its owner or an operator); its offers are withdrawn."""
+    """Revoke a registration (its owner or an operator): its offers are withdrawn and
+    the grants its orders issued are revoked."""
     asset = visible_asset(uow.session, asset_id, actor, for_update=True)
     if not (actor.org == asset.owner_org_id or actor.has_role("operator")):
         raise Forbidden("only the owner or an operator revokes a registration",
@@ -207,6 +211,48 @@ def revoke_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
                payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
                            "withdrawn_offer_ids": withdrawn,
                            "reason_sha256": text_sha256(asset.revoke_reason)})
+    grants.revoke_live_grants_of_asset(uow, asset.id, reason="asset_revoked",
+                                       note=asset.revoke_reason, actor=actor.subject, now=now)
+    return asset
+
+
+def suspend_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
+                  actor: Principal) -> Asset:
+    """An operator or a regulator suspends a registered asset: its offers are withdrawn
+    and the grants its orders issued are revoked; it can be reinstated later."""
+    if not actor.has_role("operator", "regulator"):
+        raise Forbidden("only an operator or a regulator suspends an asset",
+                        slug="operator-or-regulator")
+    asset = visible_asset(uow.session, asset_id, actor, for_update=True)
+    check_suspendable(asset.status)
+    now = utcnow()
+    asset.status = AssetStatus.SUSPENDED.value
+    asset.suspended_at, asset.suspended_by = now, actor.subject
+    asset.suspend_reason = reason.strip()
+    withdrawn = offers.withdraw_offers_of_asset(uow.session, asset.id, now)
+    uow.record(type="asset.suspended", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
+                        "withdrawn_offer_ids": withdrawn,
+                        "reason_sha256": text_sha256(asset.suspend_reason)})
+    grants.revoke_live_grants_of_asset(uow, asset.id, reason="asset_suspended",
+                                       note=asset.suspend_reason, actor=actor.subject,
+                                       now=now)
+    return asset
+
+
+def reinstate_asset(uow: UnitOfWork, *, asset_id: str, reason: str,
+                    actor: Principal) -> Asset:
+    """An operator or a regulator lifts a suspension: the asset is registered again (its
+    provider makes new offers; revoked grants stay revoked)."""
+    if not actor.has_role("operator", "regulator"):
+        raise Forbidden("only an operator or a regulator reinstates an asset",
+                        slug="operator-or-regulator")
+    asset = visible_asset(uow.session, asset_id, actor, for_update=True)
+    check_reinstatable(asset.status)
+    asset.status = AssetStatus.REGISTERED.value
+    uow.record(type="asset.reinstated", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "certificate_no": asset.certificate_no,
+                        "reason_sha256": text_sha256(reason.strip())})
     return asset
 
 

@@ -41,6 +41,9 @@ class Asset(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    suspended_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    suspend_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     datasets: Mapped[list[AssetDataset]] = relationship(
         back_populates="asset", cascade="all, delete-orphan", lazy="selectin",

@@ -22,6 +22,8 @@ from services.exchange.market.pricing import MeterUnit
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
 from services.exchange.unit_of_work import UnitOfWork
+from services.shared.auth import Principal
+from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, InvalidInput, NotFound
@@ -82,6 +84,9 @@ class GrantToken:
 def mint_token(trading: Trading, grant: AccessGrant, now: datetime) -> GrantToken:
     """A fresh token for an active grant; 409 if it is revoked, expired or used up."""
     status = status_of(grant, now)
+    if status is GrantStatus.REVOKED:
+        raise Conflict(f"the grant was revoked: {grant.revoke_reason or 'no reason given'}",
+                       slug="grant-revoked")
     if status is not GrantStatus.ACTIVE:
         raise Conflict(f"the grant is {status.value}", slug=f"grant-{status.value}")
     issued = now.replace(microsecond=0)
@@ -99,14 +104,62 @@ def mint_token(trading: Trading, grant: AccessGrant, now: datetime) -> GrantToke
 
 
 def revoke(uow: UnitOfWork, grant: AccessGrant, *, reason: str, actor: str,
-           now: datetime) -> None:
-    """Stop a grant for good (a refund or a ruling)."""
+           now: datetime, note: str | None = None) -> bool:
+    """Stop a grant for good. ``reason`` is a code (``refunded``, ``revoked``,
+    ``asset_revoked``, ``asset_suspended``); ``note`` the person's words, kept on the grant
+    and recorded in the ledger as ``note_sha256``. False if it was already revoked."""
     if grant.revoked_at is not None:
-        return
-    grant.status, grant.revoked_at, grant.revoke_reason = GrantStatus.REVOKED.value, now, reason
-    uow.record(type="grant.revoked", actor=actor, subject=grant.id,
-               payload={"grant_id": grant.id, "order_id": grant.order_id,
-                           "buyer_org_id": grant.buyer_org_id, "reason": reason})
+        return False
+    grant.status, grant.revoked_at, grant.revoked_by = GrantStatus.REVOKED.value, now, actor
+    grant.revoke_reason = note if note is not None else reason
+    payload: dict[str, object] = {"grant_id": grant.id, "order_id": grant.order_id,
+                                  "buyer_org_id": grant.buyer_org_id, "reason": reason}
+    if note is not None:
+        payload["note_sha256"] = text_sha256(note)
+    uow.record(type="grant.revoked", actor=actor, subject=grant.id, payload=payload)
+    return True
+
+
+def revoke_by_authority(uow: UnitOfWork, grant_id: str, *, note: str,
+                        actor: Principal) -> AccessGrant:
+    """An operator or a regulator revokes a grant, saying why (409 if it is no longer
+    active: revoked, expired or used up grants cannot be revoked)."""
+    found = grant(uow.session, grant_id, for_update=True)
+    now = utcnow()
+    status = status_of(found, now)
+    if status is not GrantStatus.ACTIVE and status is not GrantStatus.EXHAUSTED:
+        raise Conflict(f"the grant is already {status.value}", slug=f"grant-{status.value}")
+    revoke(uow, found, reason="revoked", actor=actor.subject, now=now, note=note)
+    return found
+
+
+def revoke_live_grants_of_asset(uow: UnitOfWork, asset_id: str, *, reason: str, note: str,
+                                actor: str, now: datetime) -> list[str]:
+    """Revoke every grant not yet revoked or expired that an order of ``asset_id``
+    issued (the asset was revoked or suspended); the ids revoked."""
+    live = uow.session.scalars(
+        select(AccessGrant).join(Order, Order.id == AccessGrant.order_id)
+        .where(Order.asset_id == asset_id, AccessGrant.revoked_at.is_(None),
+               AccessGrant.status == GrantStatus.ACTIVE.value)
+        .order_by(AccessGrant.id).with_for_update()
+    ).all()
+    for found in live:
+        revoke(uow, found, reason=reason, actor=actor, now=now, note=note)
+    return [g.id for g in live]
+
+
+def grant_record(session: Session, order_id: str, viewer: Principal) -> AccessGrant:
+    """The grant of an order, for its buyer and provider, operators and regulators
+    (404 for anyone else, or when the order has no grant)."""
+    found = grant_of_order(session, order_id)
+    order = session.get(Order, order_id)
+    may_see = order is not None and (
+        viewer.has_role("operator", "regulator")
+        or (viewer.org is not None and viewer.org in (order.buyer_org_id,
+                                                       order.provider_org_id)))
+    if found is None or not may_see:
+        raise NotFound(f"no grant for order {order_id}")
+    return found
 
 
 def expire_due(uow: UnitOfWork, now: datetime, *, limit: int = 200) -> int:

@@ -29,6 +29,7 @@ class AccessGrant(Base):
     used_rows: Mapped[int] = mapped_column(BigInteger, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoke_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class GrantUsage(Base):

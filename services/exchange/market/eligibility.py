@@ -45,10 +45,25 @@ def check_reviewable(asset_status: str) -> None:
 
 
 def check_revocable(asset_status: str) -> None:
-    """Pending and registered assets may be revoked; rejected or revoked ones not."""
+    """Pending, registered and suspended assets may be revoked; rejected or revoked ones
+    not."""
     if asset_status not in REVOCABLE_ASSET_STATUSES:
         raise WrongState(f"the asset is {asset_status} and cannot be revoked",
                          slug="invalid-transition")
+
+
+def check_suspendable(asset_status: str) -> None:
+    """Only registered assets are suspended."""
+    if asset_status != AssetStatus.REGISTERED:
+        raise WrongState(f"the asset is {asset_status}; only registered assets are "
+                         f"suspended", slug="invalid-transition")
+
+
+def check_reinstatable(asset_status: str) -> None:
+    """Only suspended assets are reinstated."""
+    if asset_status != AssetStatus.SUSPENDED:
+        raise WrongState(f"the asset is {asset_status}; only suspended assets are "
+                         f"reinstated", slug="invalid-transition")
 
 
 def is_publicly_visible(asset_status: str) -> bool:

@@ -32,18 +32,22 @@ class OfferStatus(StrEnum):
 
 
 class AssetStatus(StrEnum):
-    """An asset registration: pending review, then registered or rejected; revocable."""
+    """An asset registration: pending review, then registered or rejected; a registered
+    one may be suspended (and reinstated); revocable."""
 
     PENDING = "pending"
     REGISTERED = "registered"
     REJECTED = "rejected"
+    SUSPENDED = "suspended"
     REVOKED = "revoked"
 
 
-PUBLIC_ASSET_STATUSES = frozenset({AssetStatus.REGISTERED, AssetStatus.REVOKED})
+PUBLIC_ASSET_STATUSES = frozenset({AssetStatus.REGISTERED, AssetStatus.SUSPENDED,
+                                   AssetStatus.REVOKED})
 """Assets in these statuses are visible to anyone; the others to insiders only."""
 
-REVOCABLE_ASSET_STATUSES = frozenset({AssetStatus.PENDING, AssetStatus.REGISTERED})
+REVOCABLE_ASSET_STATUSES = frozenset({AssetStatus.PENDING, AssetStatus.REGISTERED,
+                                      AssetStatus.SUSPENDED})
 
 
 class DisputeStatus(StrEnum):

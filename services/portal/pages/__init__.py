@@ -15,6 +15,7 @@ from services.portal.pages import (
     provider_trading,
     provider_upload,
     regulator,
+    revocation,
     users,
     webhooks,
 )
@@ -24,6 +25,6 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
-                   provider_upload, provider_trading, operator_pages, regulator, users,
-                   webhooks):
+                   provider_upload, provider_trading, operator_pages, regulator, revocation,
+                   users, webhooks):
         app.include_router(module.router)

@@ -128,6 +128,16 @@ def downloadable_files(contract: dict[str, Any]) -> list[dict[str, Any]]:
     return files
 
 
+def grant_record(api: Caller, order_id: str) -> dict[str, Any] | None:
+    """The order's grant as the exchange records it (None when there is none)."""
+    try:
+        return api.exchange.order_grant_record(order_id)
+    except ApiProblem as problem:
+        if problem.status != 404:
+            raise
+        return None
+
+
 def order_view(request: Request, api: Caller, order_id: str, *,
                problem: ApiProblem | None = None, errors: dict[str, str] | None = None,
                form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
@@ -137,11 +147,15 @@ def order_view(request: Request, api: Caller, order_id: str, *,
     actions = set(order["next_actions"])
     account = api.exchange.account() if "pay" in actions else None
     entries = citable_entries(api, order_id) if "dispute" in actions else []
+    grant = grant_record(api, order_id) if order["status"] in GRANTED_STATES else None
+    revoked = grant is not None and grant["status"] == "revoked"
     done = request.query_params.get("done")
     return render(request, "buyer/order.html", {
         "order": order, "contract": contract, "actions": actions, "account": account,
         "contract_json": json.dumps(contract["document"], ensure_ascii=False, indent=2),
-        "files": downloadable_files(contract) if order["status"] in GRANTED_STATES else [],
+        "files": downloadable_files(contract)
+        if order["status"] in GRANTED_STATES and not revoked else [],
+        "grant": grant,
         "problem": problem, "errors": errors or {},
         "form": form or {"statement": "", "evidence": []}, "entries": entries,
         "pay_key": idempotency_key(),
