@@ -130,6 +130,10 @@ class TestWhoHearsWhat:
         opened = market.exchange.post("/v1/disputes", headers=bearer(market.provider), json={
             "order_id": order["id"], "reason": "买方违约"})
         assert opened.status_code == 201, opened.text
+        answered = market.exchange.post(f"/v1/disputes/{opened.json()['id']}/answer",
+                                        headers=bearer(market.buyer),
+                                        json={"statement": "已付款，未收到数据"})
+        assert answered.status_code == 200, answered.text
         ruled = market.exchange.post(f"/v1/disputes/{opened.json()['id']}/rule",
                                      headers=bearer(market.regulator),
                                      json={"outcome": "refund_full", "reason": "未交付"})
