@@ -72,3 +72,12 @@ class DatasetStatus(StrEnum):
     """The one catalog dataset status the exchange trades on."""
 
     LISTED = "listed"
+
+
+class PayoutStatus(StrEnum):
+    """A payout: requested by a member, then paid by the operator or rejected (the money
+    returns to the member's available balance)."""
+
+    REQUESTED = "requested"
+    PAID = "paid"
+    REJECTED = "rejected"
