@@ -11,6 +11,7 @@ from services.portal.pages import (
     membership,
     orders,
     provider,
+    provider_payouts,
     provider_trading,
     provider_upload,
     regulator,
@@ -21,5 +22,5 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, provider, provider_upload,
-                   provider_trading, operator_pages, regulator):
+                   provider_trading, provider_payouts, operator_pages, regulator):
         app.include_router(module.router)
