@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,7 @@ from rich.table import Table
 
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
+from services.clients import ApiProblem, BearerToken, ExchangeClient
 from services.shared.migrations import SERVICES
 from services.shared.settings import DEMO_OPERATOR
 
@@ -302,6 +303,71 @@ def generate_party_key(
     if out.exists():
         raise typer.BadParameter(f"{out} exists; choose another file", param_hint="--out")
     typer.echo(json.dumps(write_new_key(alg, out)))
+def _exchange_client(url: str) -> ExchangeClient:
+    """A client of the exchange at ``url`` (tests replace it with an in-process one)."""
+    return ExchangeClient.connect(url)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}" if abs(fen) < 10**15 else str(fen)
+
+
+@app.command()
+def reconcile(
+    day: Annotated[str, typer.Option("--date", help="business day YYYY-MM-DD (Beijing "
+                                                    "time); today by default")] = "",
+    exchange_url: Annotated[str, typer.Option(envvar="DATAEX_EXCHANGE_URL")] =
+        "http://127.0.0.1:8002",
+    username: Annotated[str, typer.Option(envvar="DATAEX_USERNAME",
+                                          help="an operator or regulator")] = "operator",
+    password: Annotated[str, typer.Option(envvar="DATAEX_PASSWORD", prompt=True,
+                                          hide_input=True)] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """A day's deposits and payouts against the exchange's journal; exits 1 unless
+    they balance."""
+    import json
+
+    from services.exchange.market.payouts import business_day
+    from services.shared.orm import utcnow
+
+    chosen = day or business_day(utcnow()).isoformat()
+    client = _exchange_client(exchange_url)
+    try:
+        token = client.password_token(username, password).access_token
+        report = client.as_caller(BearerToken(token)).reconciliation(chosen)
+    except ApiProblem as problem:
+        console.print(f"[red]refused[/] {problem.status}: {problem.detail}")
+        raise typer.Exit(2) from problem
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_reconciliation(report)
+    if not report["balanced"]:
+        raise typer.Exit(1)
+
+
+def _print_reconciliation(report: dict[str, Any]) -> None:
+    lines = Table(title=f"reconciliation {report['day']} (Beijing time), yuan")
+    for column in ("kind", "time", "organisation", "amount", "reference", "journal entry"):
+        lines.add_column(column)
+    for d in report["deposits"]:
+        lines.add_row("deposit", d["at"], d["org_id"], _yuan(d["amount_fen"]),
+                      d["reference"] or "", d["journal_entry_id"])
+    for p in report["payouts"]:
+        lines.add_row("payout", p["at"], p["org_id"], _yuan(-p["amount_fen"]),
+                      p["bank_reference"] or "", p["journal_entry_id"])
+    console.print(lines)
+    console.print(f"deposits {_yuan(report['deposits_fen'])} (journal "
+                  f"{_yuan(report['journal_in_fen'])}), payouts {_yuan(report['payouts_fen'])} "
+                  f"(journal {_yuan(report['journal_out_fen'])}); held from banks "
+                  f"{_yuan(report['opening_fen'])} -> {_yuan(report['closing_fen'])}; "
+                  f"payouts pending {_yuan(report['pending_payouts_fen'])}")
+    if report["balanced"]:
+        console.print("[green]BALANCED[/]")
+        return
+    for problem in report["problems"]:
+        console.print(f"[red]NOT BALANCED[/] {problem}")
 
 
 @keys_app.command("rotate")

@@ -109,6 +109,10 @@ class ApiConnection:
         """POST a JSON body; the JSON answer (None for an empty one)."""
         return self._json(self.request("POST", path, json=body, **kwargs))
 
+    def put_json(self, path: str, body: Any, **kwargs: Any) -> Any:
+        """PUT a JSON body; the JSON answer (None for an empty one)."""
+        return self._json(self.request("PUT", path, json=body, **kwargs))
+
     def _json(self, response: httpx.Response) -> Any:
         if not response.content:
             return None

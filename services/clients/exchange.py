@@ -406,3 +406,46 @@ class ExchangeClient(ServiceApi):
         """Revoke an order's grant with a reason (operators, regulators): its record."""
         return dict(self.connection.post_json(f"/v1/orders/{order_id}/grant/revoke",
                                               {"reason": reason}))
+    def bank_account(self) -> dict[str, Any]:
+        """The caller's bank account on file, its number masked (404 when none)."""
+        return dict(self.connection.get_json("/v1/payouts/bank-account"))
+
+    def put_bank_account(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Put the bank account payouts go to (``account_name``, ``bank_name``,
+        ``account_number``)."""
+        return dict(self.connection.put_json("/v1/payouts/bank-account", body))
+
+    def request_payout(self, amount_fen: int, *, idempotency_key: str) -> dict[str, Any]:
+        """Request a payout of available money; a retry with the same key moves it once."""
+        return dict(self.connection.post_json("/v1/payouts", {"amount_fen": amount_fen},
+                                              headers={"Idempotency-Key": idempotency_key}))
+
+    def payouts(self, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Payouts, newest first: the caller's own, or every one for operators."""
+        params: dict[str, Any] = {"limit": limit}
+        if status:
+            params["status"] = status
+        return list(self.connection.get_json("/v1/payouts", params=params))
+
+    def decide_payout(self, payout_id: str, *, paid: bool, text: str,
+                      idempotency_key: str) -> dict[str, Any]:
+        """Mark a payout paid (``text`` is the bank reference) or rejected (``text`` is
+        the reason), once per key (operators)."""
+        action, body = ("paid", {"bank_reference": text}) if paid else ("reject",
+                                                                        {"reason": text})
+        return dict(self.connection.post_json(f"/v1/payouts/{payout_id}/{action}", body,
+                                              headers={"Idempotency-Key": idempotency_key}))
+
+    def fees(self) -> dict[str, Any]:
+        """The fee in effect and its schedule."""
+        return dict(self.connection.get_json("/v1/fees"))
+
+    def set_fee(self, fee_bps: int, effective_date: str) -> dict[str, Any]:
+        """Schedule the exchange fee from a date (operators)."""
+        return dict(self.connection.post_json("/v1/fees", {"fee_bps": fee_bps,
+                                                           "effective_date": effective_date}))
+
+    def reconciliation(self, day: str) -> dict[str, Any]:
+        """A business day's deposits and payouts against the journal (operators,
+        regulators)."""
+        return dict(self.connection.get_json(f"/v1/reconciliation/{day}"))

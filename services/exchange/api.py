@@ -8,13 +8,16 @@ from services.exchange.assets import endpoints as assets
 from services.exchange.certificates import endpoints as certificates
 from services.exchange.demands import endpoints as demands
 from services.exchange.disputes import endpoints as disputes
+from services.exchange.fees import endpoints as fees
 from services.exchange.grants import endpoints as grants
 from services.exchange.identity import endpoints as identity
 from services.exchange.money import endpoints as accounts
 from services.exchange.notifications import endpoints as notifications
 from services.exchange.offers import endpoints as offers
 from services.exchange.orders import endpoints as orders
+from services.exchange.payouts import endpoints as payouts
 from services.exchange.public_pricing import endpoints as public_pricing
+from services.exchange.reconciliation import endpoints as reconciliation
 from services.exchange.signatures import endpoints as signatures
 from services.exchange.trading import endpoints as trading
 from services.exchange.users import endpoints as users
@@ -30,5 +33,5 @@ def include_routes(app: FastAPI) -> None:
                    public_pricing.router, demands.router, orders.router, grants.router,
                    grants.members,
                    disputes.router, accounts.router, trading.router, signatures.router,
-                   notifications.router):
+                   notifications.router, payouts.router, fees.router, reconciliation.router):
         app.include_router(router, prefix="/v1")

@@ -46,6 +46,7 @@ def test_the_readme_trade_walkthrough_runs(processes: ServiceProcesses, tmp_path
     assert "paid" in lines and "settled" in lines
     assert "401" in lines                           # no download without a grant
     assert "48500" in lines                         # the provider's net, less the 3 % fee
+    assert lines[-2] == "True"                      # the day reconciles after the payout
     assert lines[-1] == "0"                         # the trial balance sums to zero
     downloaded = (tmp_path / "parking.csv").read_text(encoding="utf-8")
     assert downloaded.startswith("parking_code,parking_name,")

@@ -1,8 +1,10 @@
 """A stateful property test of the real exchange (HTTP API, real database): random
 sequences of deposits, orders, answers, payments, deliveries, confirmations, disputes,
-rulings and sweeps. After every step money is conserved (the trial balance sums to zero
-and members' kept balances equal their postings), no balance is negative, escrow holds
-exactly the escrowed orders, and every order is in the state its history leads to."""
+rulings, sweeps, payout requests paid or rejected, and fee changes. After every step money
+is conserved (the trial balance sums to zero and members' kept balances equal their
+postings), no balance is negative, escrow holds exactly the escrowed orders, payout-pending
+exactly the requested payouts, the day reconciles against the journal, every settlement
+used the fee in effect, and every order is in the state its history leads to."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from services.exchange.money.model import fee_for
 from services.exchange.orders.model import ESCROWED_STATES, OrderAction, replay
 from services.shared.orm import utcnow
+from tests.exchange.payout_helpers import reconciliation, today, with_bank_account
 from tests.exchange.trading_helpers import Market, bearer
 from tests.stack import Stack
 
@@ -33,15 +37,19 @@ def test_random_trading_keeps_money_and_history_consistent(stack: Stack) -> None
     buyers = [market.buyer, market.other_buyer]
     everyone = [market.provider, *buyers]
     assert market.regulator  # registered once, before the examples
+    with_bank_account(market, market.provider)
+    provider_org = market.org(market.provider)
+    fee_bps = [300]  # the fee in effect; the database outlives each example
 
     class Trading(RuleBasedStateMachine):
         orders = Bundle("orders")
+        payouts = Bundle("payouts")
 
         def __init__(self) -> None:
             super().__init__()
             self.touched: list[dict[str, Any]] = []
 
-        @rule(who=st.sampled_from(buyers), amount=st.integers(min_value=1, max_value=40_000))
+        @rule(who=st.sampled_from(everyone), amount=st.integers(min_value=1, max_value=40_000))
         def deposit(self, who: str, amount: int) -> None:
             market.deposit(who, amount)
 
@@ -55,6 +63,30 @@ def test_random_trading_keeps_money_and_history_consistent(stack: Stack) -> None
         def answer(self, order: dict[str, Any], action: str) -> None:
             token = market.provider if action in ("accept", "reject") else order["buyer_token"]
             self._expect(market.act(order, action, token), order)
+
+        @rule(target=payouts, amount=st.integers(min_value=1, max_value=30_000))
+        def request_payout(self, amount: int) -> str:
+            response = market.exchange.post("/v1/payouts", json={"amount_fen": amount},
+                                            headers=bearer(market.provider))
+            assert response.status_code in (201, 409), response.text
+            return str(response.json().get("id", ""))
+
+        @rule(payout=payouts, paid=st.booleans())
+        def decide_payout(self, payout: str, paid: bool) -> None:
+            if not payout:
+                return
+            action, body = ("paid", {"bank_reference": "B"}) if paid \
+                else ("reject", {"reason": "退回"})
+            response = market.exchange.post(f"/v1/payouts/{payout}/{action}", json=body,
+                                            headers=bearer(market.operator))
+            assert response.status_code in (200, 409), response.text
+
+        @rule(bps=st.integers(min_value=0, max_value=2_000))
+        def set_fee(self, bps: int) -> None:
+            response = market.exchange.post("/v1/fees", json={
+                "fee_bps": bps, "effective_date": today()}, headers=bearer(market.operator))
+            assert response.status_code == 201, response.text
+            fee_bps[0] = bps
 
         @rule(order=orders, goal=st.sampled_from(
             ["accepted", "paid", "delivered", "settled", "disputed"]))
@@ -126,7 +158,23 @@ def test_random_trading_keeps_money_and_history_consistent(stack: Stack) -> None
 
         def _expect(self, response: Any, order: dict[str, Any]) -> None:
             assert response.status_code in (200, 409), response.text
+            body = response.json()
+            if response.status_code == 200 and body.get("status") == "settled" \
+                    and not body.get("refunded_fen"):
+                assert body["fee_fen"] == fee_for(body["amount_fen"], fee_bps[0])
             self.touched.append(order)
+
+        @invariant()
+        def payouts_are_held_until_decided_and_the_day_reconciles(self) -> None:
+            trial = market.exchange.get("/v1/accounts/trial-balance",
+                                        headers=bearer(market.regulator)).json()
+            waiting = market.exchange.get("/v1/payouts?status=requested&limit=500",
+                                          headers=bearer(market.operator)).json()
+            assert trial["balances"].get(f"{provider_org}:payout_pending", 0) == \
+                sum(p["amount_fen"] for p in waiting)
+            report = reconciliation(market)
+            assert report["balanced"], report["problems"]
+            assert report["closing_fen"] == -trial["balances"].get("external:bank_clearing", 0)
 
         @invariant()
         def money_is_conserved_and_never_negative(self) -> None:

@@ -103,3 +103,10 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+class PayoutStatus(StrEnum):
+    """A payout: requested by a member, then paid by the operator or rejected (the money
+    returns to the member's available balance)."""
+
+    REQUESTED = "requested"
+    PAID = "paid"
+    REJECTED = "rejected"

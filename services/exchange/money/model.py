@@ -8,9 +8,12 @@ Accounts:
 
 - ``<org>:available`` - a member's spendable money (never negative);
 - ``<org>:escrow`` - a buyer's money held for paid, undelivered or disputed orders;
+- ``<org>:payout_pending`` - a member's money on its way to its bank: a requested
+  payout, until the operator marks it paid (it leaves to bank clearing) or rejects it
+  (it returns to available);
 - ``exchange:fee_income`` - the exchange's fees;
 - ``external:bank_clearing`` - the counterpart of deposits: money that came in from
-  banks (its balance is minus everything ever deposited, less withdrawals).
+  banks (its balance is minus everything ever deposited, plus every payout paid).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class AccountKind(StrEnum):
 
     AVAILABLE = "available"
     ESCROW = "escrow"
+    PAYOUT_PENDING = "payout_pending"
     FEE_INCOME = "fee_income"
     BANK_CLEARING = "bank_clearing"
 
@@ -41,12 +45,16 @@ class EntryKind(StrEnum):
     ESCROW = "escrow"
     SETTLEMENT = "settlement"
     REFUND = "refund"
+    PAYOUT = "payout"
+    PAYOUT_PAID = "payout_paid"
+    PAYOUT_RETURNED = "payout_returned"
 
 
 EXCHANGE_OWNER = "exchange"
 EXTERNAL_OWNER = "external"
 # Accounts whose balance may never go below zero (members' money and the fees taken).
-GUARDED_KINDS = frozenset({AccountKind.AVAILABLE, AccountKind.ESCROW, AccountKind.FEE_INCOME})
+GUARDED_KINDS = frozenset({AccountKind.AVAILABLE, AccountKind.ESCROW,
+                           AccountKind.PAYOUT_PENDING, AccountKind.FEE_INCOME})
 
 
 @dataclass(frozen=True, order=True)
@@ -81,6 +89,11 @@ def available(org_id: str) -> Account:
 def escrow(org_id: str) -> Account:
     """A member's escrow account."""
     return Account(org_id, AccountKind.ESCROW)
+
+
+def payout_pending(org_id: str) -> Account:
+    """A member's money requested as a payout and not yet paid or returned."""
+    return Account(org_id, AccountKind.PAYOUT_PENDING)
 
 
 FEE_INCOME = Account(EXCHANGE_OWNER, AccountKind.FEE_INCOME)
@@ -161,6 +174,29 @@ def escrow_payment(buyer_org: str, amount_fen: int) -> JournalEntry:
     check_amount(amount_fen)
     return _entry(EntryKind.ESCROW, [(available(buyer_org), -amount_fen),
                                      (escrow(buyer_org), amount_fen)])
+
+
+def payout_request(org_id: str, amount_fen: int) -> JournalEntry:
+    """A member asks for ``amount_fen`` to be paid to its bank: it leaves available
+    money and waits in payout-pending until the operator pays or rejects it."""
+    check_amount(amount_fen)
+    return _entry(EntryKind.PAYOUT, [(available(org_id), -amount_fen),
+                                     (payout_pending(org_id), amount_fen)])
+
+
+def payout_paid(org_id: str, amount_fen: int) -> JournalEntry:
+    """The operator paid a requested payout: it leaves the exchange to bank clearing
+    (the reverse of a deposit)."""
+    check_amount(amount_fen)
+    return _entry(EntryKind.PAYOUT_PAID, [(payout_pending(org_id), -amount_fen),
+                                          (BANK_CLEARING, amount_fen)])
+
+
+def payout_returned(org_id: str, amount_fen: int) -> JournalEntry:
+    """The operator rejected a requested payout: the money returns to available."""
+    check_amount(amount_fen)
+    return _entry(EntryKind.PAYOUT_RETURNED, [(payout_pending(org_id), -amount_fen),
+                                              (available(org_id), amount_fen)])
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def entries_of(session: Session, org_id: str, *, limit: int,
                before: str | None) -> list[tuple[JournalEntryRow, list[PostingRow]]]:
     """Journal entries touching an organisation's accounts, newest first, with the
     postings on its own accounts."""
-    keys = [f"{org_id}:available", f"{org_id}:escrow"]
+    keys = [f"{org_id}:available", f"{org_id}:escrow", f"{org_id}:payout_pending"]
     stmt = (select(JournalEntryRow).join(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
             .where(PostingRow.account_id.in_(keys)).distinct()
             .order_by(JournalEntryRow.id.desc()).limit(limit))

@@ -10,6 +10,7 @@ one account run one after the other and the second sees what the first left.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -41,16 +42,18 @@ def new_entry_id() -> str:
 
 
 def post(session: Session, entry: JournalEntry, *, actor: str, order_id: str | None = None,
-         reference: str | None = None, entry_id: str | None = None) -> Posted:
+         reference: str | None = None, entry_id: str | None = None,
+         at: datetime | None = None) -> Posted:
     """Write ``entry`` atomically with the caller's transaction; 409 on insufficient funds.
 
     The entry and its postings are written first (with everything else the transaction
     holds), then members' balances change by one conditional UPDATE each, in account key
     order (one global lock order: no deadlocks). Callers post last, so account rows stay
     locked only until the commit right after: a provider's account is credited by every
-    settlement of its sales, and must not be held while other work is done.
+    settlement of its sales, and must not be held while other work is done. ``at`` dates
+    the entry (now by default), for callers that stamp their own rows with the same time.
     """
-    now = utcnow()
+    now = at or utcnow()
     repository.ensure_accounts(session, entry.accounts, now)
     row = JournalEntryRow(id=entry_id or new_entry_id(), kind=entry.kind.value,
                           order_id=order_id, actor=actor, reference=reference, created_at=now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from services.exchange.fees import service as fees
 from services.exchange.grants import service as grants
 from services.exchange.grants.service import GrantToken
 from services.exchange.grants.tables import AccessGrant
@@ -102,11 +103,12 @@ def release_escrow(uow: UnitOfWork, order: Order,
     refunded). The move's ledger event carries the postings and amounts."""
     decide(facts_of(order), action, party=party, now=now, clock=uow.trading.clock)
     shares = money.Split(refund_fen=0, provider_fen=0, fee_fen=0)
+    fee_bps = fees.fee_in_effect(uow.session, now, uow.trading.fee_bps)
     entry = None
     if order.amount_fen > 0:
         entry, shares = money.release(order.buyer_org_id, order.provider_org_id,
                                       order.amount_fen, refund_fen=refund_fen,
-                                      fee_bps=uow.trading.fee_bps)
+                                      fee_bps=fee_bps)
     elif refund_fen:
         raise InvalidInput("nothing was paid for this order, so nothing can be refunded",
                            slug="invalid-refund")
@@ -118,7 +120,7 @@ def release_escrow(uow: UnitOfWork, order: Order,
     event = move(uow, order, action, party=party, actor=actor, clock=uow.trading.clock,
                  now=now, payload={"amount_fen": order.amount_fen,
                                    "refunded_fen": shares.refund_fen,
-                                   "fee_fen": shares.fee_fen, "fee_bps": uow.trading.fee_bps,
+                                   "fee_fen": shares.fee_fen, "fee_bps": fee_bps,
                                    "provider_net_fen": shares.provider_fen,
                                    "voucher_id": voucher_id, "journal_entry_id": entry_id,
                                    "postings": postings_payload(entry) if entry else [],

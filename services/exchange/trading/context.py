@@ -36,7 +36,8 @@ class Trading:
 
     @property
     def fee_bps(self) -> int:
-        """The exchange's fee in basis points."""
+        """The configured fee in basis points: the fee until an operator sets one
+        (:mod:`services.exchange.fees`)."""
         return self.settings.fee_bps
 
 

@@ -1,11 +1,13 @@
-"""The operator's pages under ``/operator``: the review desk, members and deposits."""
+"""The operator's pages under ``/operator``: the review desk, members, deposits,
+payouts, the reconciliation and the fee."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.portal.pages import operator_accounts, operator_reviews
+from services.portal.pages import operator_accounts, operator_money, operator_reviews
 
 router = APIRouter()
 router.include_router(operator_accounts.router)
 router.include_router(operator_reviews.router)
+router.include_router(operator_money.router)

@@ -1,0 +1,1 @@
+"""Payouts: members' bank accounts on file, payout requests, the operator's decisions."""
