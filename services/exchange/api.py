@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.exchange.assets import endpoints as assets
+from services.exchange.authorisations import endpoints as authorisations
 from services.exchange.certificates import endpoints as certificates
 from services.exchange.demands import endpoints as demands
 from services.exchange.disputes import endpoints as disputes
@@ -24,5 +25,5 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(identity.router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
-                   disputes.router, accounts.router, trading.router):
+                   disputes.router, accounts.router, trading.router, authorisations.router):
         app.include_router(router, prefix="/v1")

@@ -72,3 +72,11 @@ class DatasetStatus(StrEnum):
     """The one catalog dataset status the exchange trades on."""
 
     LISTED = "listed"
+
+
+class AuthorisationStatus(StrEnum):
+    """A regulator's authorisation of a public-data operator (公共数据授权运营): active
+    until revoked (its term's end is read from ``expires_at``)."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
