@@ -219,3 +219,9 @@ class CatalogClient(ServiceApi):
         """List or reject (with a reason) a submitted dataset (operators)."""
         return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/review",
                                               {"approve": approve, "reason": reason}))
+
+    def override_pii(self, dataset_id: str, reason: str) -> dict[str, Any]:
+        """An operator lets files with resident IDs or bank cards stay general +
+        unconditional, saying why (recorded in the ledger); the dataset after."""
+        return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/pii-override",
+                                              {"reason": reason}))

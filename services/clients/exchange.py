@@ -319,3 +319,19 @@ class ExchangeClient(ServiceApi):
         """The journal's trial balance (operators and regulators): every account's
         balance, the total and whether it balances."""
         return dict(self.connection.get_json("/v1/accounts/trial-balance"))
+
+    def authorisations(self, *, status: str | None = None) -> list[dict[str, Any]]:
+        """Authorisations of public-data operators (公共数据授权运营): every one for a
+        regulator or operator, a member's own otherwise; newest first."""
+        params: dict[str, Any] = {"status": status} if status else {}
+        return list(self.connection.get_json("/v1/authorisations", params=params))
+
+    def authorise(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A regulator authorises an operator organisation over a not-open asset
+        (``asset_id``, ``operator_org_id``, ``scenario``, ``term_days``)."""
+        return dict(self.connection.post_json("/v1/authorisations", body))
+
+    def revoke_authorisation(self, authorisation_id: str, reason: str) -> dict[str, Any]:
+        """A regulator revokes an authorisation, saying why."""
+        return dict(self.connection.post_json(
+            f"/v1/authorisations/{authorisation_id}/revoke", {"reason": reason}))
