@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.authorisations import app as authorisations_app
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
 from services.shared.migrations import SERVICES
@@ -25,6 +26,7 @@ certificate_app = typer.Typer(
     "trade vouchers", no_args_is_help=True,
 )
 app.add_typer(certificate_app, name="certificate")
+app.add_typer(authorisations_app, name="authorisations")
 console = Console()
 
 
