@@ -140,3 +140,25 @@ def test_who_may_authorise_what(market: Market) -> None:
 
 def test_conditional_data_needs_no_authorisation(market: Market) -> None:
     assert market.place(market.offer()).status_code == 201
+
+
+def test_offers_over_not_open_data_are_not_public(market: Market) -> None:
+    _, _, offer = not_open_asset(market)
+    public = market.offer()
+
+    def found(token: str | None) -> set[str]:
+        items = market.exchange.get("/v1/offers", headers=bearer(token)).json()["items"]
+        return {o["id"] for o in items}
+
+    assert found(None) == found(market.buyer) == {public["id"]}
+    assert offer["id"] in found(market.provider) and offer["id"] in found(market.regulator)
+    assert market.exchange.get(f"/v1/offers/{offer['id']}").status_code == 404
+    assert market.exchange.get(f"/v1/offers/{offer['id']}",
+                               headers=bearer(market.buyer)).status_code == 200
+    authorise(market, market.regulator, asset_id=offer["asset_id"],
+              operator_org_id=market.org(market.buyer), scenario=SCENARIO, term_days=30)
+    assert offer["id"] in found(market.buyer)
+    assert offer["id"] not in found(market.other_buyer)
+    withdrawn = market.exchange.post(f"/v1/offers/{offer['id']}/withdraw",
+                                     headers=bearer(market.provider))
+    assert withdrawn.status_code == 200

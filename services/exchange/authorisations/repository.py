@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.assets.tables import Asset
 from services.exchange.authorisations.tables import OperatingAuthorisation
+from services.exchange.market.statuses import AuthorisationStatus
 
 
 def authorisation(session: Session, authorisation_id: str, *,
@@ -42,3 +44,13 @@ def listing(session: Session, *, org: str | None, asset_id: str | None,
     stmt = stmt.order_by(OperatingAuthorisation.starts_at.desc(),
                          OperatingAuthorisation.id.desc()).limit(limit)
     return session.scalars(stmt).all()
+
+
+def assets_in_force(session: Session, org: str, now: datetime) -> list[str]:
+    """The assets ``org`` holds an active authorisation over at ``now``."""
+    return list(session.scalars(
+        select(OperatingAuthorisation.asset_id).where(
+            OperatingAuthorisation.operator_org_id == org,
+            OperatingAuthorisation.status == AuthorisationStatus.ACTIVE.value,
+            OperatingAuthorisation.starts_at <= now, OperatingAuthorisation.expires_at > now)
+    ).all())

@@ -115,6 +115,17 @@ def check_order_authorised(session: Session, asset: Asset, buyer_org: str) -> No
         now=utcnow())
 
 
+def not_open_scope(session: Session,
+                   viewer: Principal | None) -> tuple[str | None, list[str]] | None:
+    """Which offers over not-open data a viewer may find: all for regulators and
+    operators (None), else its own organisation's and those it is authorised to
+    operate."""
+    if viewer is not None and _sees_all(viewer):
+        return None
+    org = viewer.org if viewer else None
+    return org, repository.assets_in_force(session, org, utcnow()) if org else []
+
+
 def _sees_all(viewer: Principal) -> bool:
     return viewer.has_role("regulator", "operator")
 

@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.exchange.assets import repository as assets_repository
 from services.exchange.assets import service as assets
+from services.exchange.market.authorised_operation import needs_authorisation
 from services.exchange.market.eligibility import check_may_offer, check_withdrawable
 from services.exchange.market.pricing import MeterUnit, Plan, PriceTerms, Tier, validate_terms
 from services.exchange.market.public_pricing import check_cap
@@ -101,18 +103,25 @@ def create_offer(uow: UnitOfWork, *, body: OfferCreate,
     return offer
 
 
-def get_offer(session: Session, offer_id: str) -> Offer:
-    """An offer (offers are public)."""
+def get_offer(session: Session, offer_id: str, *,
+              viewer: Principal | None = None) -> Offer:
+    """An offer: public, except that one over not-open data is not shown to anonymous
+    callers (404)."""
     offer = repository.offer(session, offer_id)
-    if offer is None:
+    if offer is None or (viewer is None and _over_not_open(session, offer)):
         raise NotFound(f"no offer {offer_id}")
     return offer
+
+
+def _over_not_open(session: Session, offer: Offer) -> bool:
+    asset = assets_repository.asset(session, offer.asset_id)
+    return asset is not None and needs_authorisation(asset.open_type)
 
 
 def withdraw_offer(uow: UnitOfWork, *, offer_id: str,
                    actor: Principal) -> Offer:
     """active → withdrawn (its provider); orders already made go on."""
-    offer = get_offer(uow.session, offer_id)
+    offer = get_offer(uow.session, offer_id, viewer=actor)
     if offer.provider_org_id != actor.org:
         raise Forbidden("only the offer's provider withdraws it", slug="owner-only")
     check_withdrawable(offer.status)
