@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import OPERATOR, ServiceProcesses
-from tests.e2e.test_trade_walkthrough import README, walkthrough
+from tests.e2e.processes import ServiceProcesses
+from tests.e2e.test_trade_walkthrough import README, run_seeded, walkthrough
 
 pytestmark = pytest.mark.e2e
 
@@ -28,18 +26,8 @@ def rights_block() -> str:
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_the_readme_rights_commands_run(processes: ServiceProcesses, tmp_path: Path) -> None:
-    env = processes.environment()
-    seeded = subprocess.run([sys.executable, "-m", "services.cli.main", "seed"], env=env,
-                            capture_output=True, text=True, timeout=120)
-    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    script = tmp_path / "rights.sh"
-    script.write_text(walkthrough() + "echo ---\n" + rights_block(), encoding="utf-8")
-    run = subprocess.run(
-        ["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=180,
-        env={**env, "EXC": processes.url("exchange"), "CAT": processes.url("catalog"),
-             "OPERATOR_PASSWORD": OPERATOR[1]},
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_seeded(processes, tmp_path, walkthrough() + "echo ---\n" + rights_block(),
+                     timeout=180)
     lines = run.stdout.split("---\n", 1)[1].splitlines()
     assert lines[0] == "404"                         # not public
     assert "数据资源持有权" in lines[1]                # the rule, in the refusal
