@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.authorisations import app as authorisations_app
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
 from services.clients import ApiProblem, BearerToken, ExchangeClient
@@ -29,6 +30,7 @@ certificate_app = typer.Typer(
 app.add_typer(certificate_app, name="certificate")
 dispute_app = typer.Typer(help="Dispute case files", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
+app.add_typer(authorisations_app, name="authorisations")
 console = Console()
 
 

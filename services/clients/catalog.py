@@ -224,3 +224,8 @@ class CatalogClient(ServiceApi):
         """Withdraw a file uploaded by mistake (the publisher): no longer served."""
         return dict(self.connection.post_json(
             f"/v1/datasets/{dataset_id}/files/{file_id}/withdraw", {"reason": reason}))
+    def override_pii(self, dataset_id: str, reason: str) -> dict[str, Any]:
+        """An operator lets files with resident IDs or bank cards stay general +
+        unconditional, saying why (recorded in the ledger); the dataset after."""
+        return dict(self.connection.post_json(f"/v1/datasets/{dataset_id}/pii-override",
+                                              {"reason": reason}))

@@ -449,3 +449,18 @@ class ExchangeClient(ServiceApi):
         """A business day's deposits and payouts against the journal (operators,
         regulators)."""
         return dict(self.connection.get_json(f"/v1/reconciliation/{day}"))
+    def authorisations(self, *, status: str | None = None) -> list[dict[str, Any]]:
+        """Authorisations of public-data operators (公共数据授权运营): every one for a
+        regulator or operator, a member's own otherwise; newest first."""
+        params: dict[str, Any] = {"status": status} if status else {}
+        return list(self.connection.get_json("/v1/authorisations", params=params))
+
+    def authorise(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A regulator authorises an operator organisation over a not-open asset
+        (``asset_id``, ``operator_org_id``, ``scenario``, ``term_days``)."""
+        return dict(self.connection.post_json("/v1/authorisations", body))
+
+    def revoke_authorisation(self, authorisation_id: str, reason: str) -> dict[str, Any]:
+        """A regulator revokes an authorisation, saying why."""
+        return dict(self.connection.post_json(
+            f"/v1/authorisations/{authorisation_id}/revoke", {"reason": reason}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.exchange.assets import endpoints as assets
+from services.exchange.authorisations import endpoints as authorisations
 from services.exchange.certificates import endpoints as certificates
 from services.exchange.demands import endpoints as demands
 from services.exchange.disputes import endpoints as disputes
@@ -33,5 +34,6 @@ def include_routes(app: FastAPI) -> None:
                    public_pricing.router, demands.router, orders.router, grants.router,
                    grants.members,
                    disputes.router, accounts.router, trading.router, signatures.router,
-                   notifications.router, payouts.router, fees.router, reconciliation.router):
+                   notifications.router, payouts.router, fees.router, reconciliation.router,
+                   authorisations.router):
         app.include_router(router, prefix="/v1")

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 
 from services.exchange import outbox as _outbox  # noqa: F401
 from services.exchange.assets import tables as _assets  # noqa: F401
+from services.exchange.authorisations import tables as _authorisations  # noqa: F401
 from services.exchange.db import Base
 from services.exchange.demands import tables as _demands  # noqa: F401
 from services.exchange.disputes import tables as _disputes  # noqa: F401

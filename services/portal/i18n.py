@@ -901,6 +901,53 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "payouts.schedule": ("费率记录", "Fee schedule"),
     "payouts.set_at": ("设定时间", "Set at"),
     # --- end payouts ---
+    # ---- issue 11, rights and not-open data: rights granted, authorisations, PII rule ----
+    "rights.offer_hint": ("不勾选则按资产权利默认授予（持有权或经营权资产默认授予加工使用权）；"
+                          "持有权本身不可出售。",
+                          "Leave unticked to grant the default from the asset's rights (a "
+                          "processing licence for holding or operation); holding itself is "
+                          "never sold."),
+    "authz.title": ("授权运营", "Authorised operation"),
+    "authz.lead": ("不予开放的公共数据只能经公共数据授权运营交易："
+                   "监管机构批准指定的运营机构及其应用场景，授权有期限，可撤销；只有被授权机构可以下单。",
+                   "Not-open public data is traded only through authorised operation: a "
+                   "regulator approves a named operator organisation and its scenario, for a "
+                   "term, revocably; only that organisation can order it."),
+    "authz.list": ("授权记录", "Authorisations"),
+    "authz.none": ("尚无授权。", "No authorisations yet."),
+    "authz.new": ("批准新的授权", "Approve an authorisation"),
+    "authz.asset": ("不予开放的数据资产", "Not-open data asset"),
+    "authz.operator": ("被授权运营机构", "Operator organisation"),
+    "authz.scenario": ("应用场景", "Scenario"),
+    "authz.term_days": ("授权期限（天，1–1825）", "Term (days, 1–1825)"),
+    "authz.approve": ("批准授权", "Approve"),
+    "authz.revoke": ("撤销授权", "Revoke"),
+    "authz.revoke_reason": ("撤销理由", "Reason for revoking"),
+    "authz.revoked_because": ("撤销理由", "Revoked because"),
+    "authz.status.in_force": ("生效中", "In force"),
+    "authz.status.active": ("已过期", "Outside its term"),
+    "authz.status.revoked": ("已撤销", "Revoked"),
+    "authz.done.granted": ("已批准授权。", "Authorisation approved."),
+    "authz.done.revoked": ("已撤销授权。", "Authorisation revoked."),
+    "authz.error.choose": ("请选择一项。", "Choose one."),
+    "authz.error.scenario": ("请说明应用场景（至少 4 个字）。",
+                             "State the scenario (at least 4 characters)."),
+    "authz.error.term": ("期限为 1 到 1825 天的整数。", "A whole number of days, 1 to 1825."),
+    "authz.error.reason": ("请填写撤销理由。", "Say why it is revoked."),
+    "pii.heading": ("个人信息检查", "Personal information check"),
+    "pii.conflict": ("文件中发现身份证号或银行卡号，不能以“一般 + 无条件开放”上架；"
+                     "请退回修改分级或开放类型，或记录理由后放行。",
+                     "Files carry resident IDs or bank cards, which cannot be listed as "
+                     "general + unconditional: send it back to reclassify, or record why "
+                     "it may pass."),
+    "pii.kind.resident_id": ("身份证号", "Resident ID"),
+    "pii.kind.bank_card": ("银行卡号", "Bank card"),
+    "pii.reason": ("放行理由（记入账本）", "Reason for the override (recorded in the ledger)"),
+    "pii.override": ("记录理由并放行", "Record and override"),
+    "pii.overridden": ("运营方已记录放行理由。", "An operator has recorded an override."),
+    "pii.error.reason": ("请填写放行理由（至少 4 个字）。",
+                         "Give the reason (at least 4 characters)."),
+    # ---- end of issue 11, rights and not-open data ----
 }
 
 

@@ -136,7 +136,7 @@ def test_listed_datasets_keep_their_classification() -> None:
 def test_visibility(status: DatasetStatus) -> None:
     def visible(org: str | None, *roles: str) -> bool:
         return is_visible(status=status, publisher_org_id="org_a", viewer_org=org,
-                          viewer_roles=frozenset(roles))
+                          viewer_roles=frozenset(roles), open_type="conditional")
 
     listed = status is S.LISTED
     assert visible("org_a", "provider")
@@ -144,3 +144,18 @@ def test_visibility(status: DatasetStatus) -> None:
     assert visible("org_b", "provider", "buyer") is listed
     assert visible("org_op", "operator") is (status is not S.DRAFT)
     assert visible("org_reg", "regulator") is (status is not S.DRAFT)
+
+
+@pytest.mark.parametrize("status", list(DatasetStatus))
+def test_not_open_data_is_never_public(status: DatasetStatus) -> None:
+    def visible(org: str | None, *roles: str) -> bool:
+        return is_visible(status=status, publisher_org_id="org_a", viewer_org=org,
+                          viewer_roles=frozenset(roles), open_type="not_open")
+
+    listed = status is S.LISTED
+    assert visible("org_a", "provider")
+    assert not visible(None)
+    assert not visible("org_b", "provider", "buyer")
+    assert visible("org_op", "operator") is (status is not S.DRAFT)
+    assert visible("org_reg", "regulator") is (status is not S.DRAFT)
+    assert visible(None, "service") is listed

@@ -27,20 +27,29 @@ def walkthrough() -> str:
     return "set -euo pipefail\n" + match.group(1)
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
-def test_the_readme_trade_walkthrough_runs(processes: ServiceProcesses, tmp_path: Path) -> None:
+def run_seeded(processes: ServiceProcesses, tmp_path: Path, script_text: str,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Seed the demo data, then run ``script_text`` in bash against the processes (in
+    ``tmp_path``, with ``EXC``, ``CAT`` and the operator's password set); it must
+    succeed."""
     env = processes.environment()
     seeded = subprocess.run([sys.executable, "-m", "services.cli.main", "seed"], env=env,
                             capture_output=True, text=True, timeout=120)
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     script = tmp_path / "walkthrough.sh"
-    script.write_text(walkthrough(), encoding="utf-8")
+    script.write_text(script_text, encoding="utf-8")
     run = subprocess.run(
-        ["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        ["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=timeout,
         env={**env, "EXC": processes.url("exchange"), "CAT": processes.url("catalog"),
              "OPERATOR_PASSWORD": OPERATOR[1]},
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_the_readme_trade_walkthrough_runs(processes: ServiceProcesses, tmp_path: Path) -> None:
+    run = run_seeded(processes, tmp_path, walkthrough())
     lines = run.stdout.split()
     assert lines[0] == "True"                       # the certificate verifies
     assert "paid" in lines and "settled" in lines

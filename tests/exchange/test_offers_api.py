@@ -46,10 +46,10 @@ class TestPublishing:
         pending = market.registered_asset(certify=False)
         body = {"asset_id": pending["id"], "plan": "one_time", "price_fen": 1, "term_days": 1}
         assert post_offer(market, market.provider, body).status_code == 409
-        asset = market.registered_asset(rights=["holding"])
+        asset = market.registered_asset(rights=["processing"])
         refused = post_offer(market, market.provider, {**body, "asset_id": asset["id"]})
         assert refused.status_code == 422
-        assert refused.json()["type"].endswith("right-not-claimed")
+        assert refused.json()["type"].endswith("right-not-grantable")
 
     @pytest.mark.parametrize("terms", [
         {"plan": "subscription", "price_fen": 100, "term_days": 40, "period_days": 30},

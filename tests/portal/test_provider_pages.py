@@ -245,7 +245,7 @@ def test_create_and_withdraw_an_offer(provider: Portal, market: Market) -> None:
     asset_page = _registered_asset(provider, market)
     token = provider.csrf(asset_page)
     form = {"title": "地铁客流年度授权", "plan": "one_time", "price_yuan": "1200.50",
-            "term_days": "365", "rights": ["processing"], CSRF_FIELD: token}
+            "term_days": "365", "rights_granted": ["processing"], CSRF_FIELD: token}
     refused = provider.client.post(f"{asset_page}/offers", data={**form, "price_yuan": "1.001"})
     assert refused.status_code == 422 and 'id="price_yuan-error"' in refused.text
     api_refused = provider.client.post(f"{asset_page}/offers", data={**form, "term_days": "0"})

@@ -13,6 +13,7 @@ from services.catalog.datasets.schemas import (
     DatasetOut,
     DatasetUpdate,
     DelistRequest,
+    PiiOverride,
     ReviewDecision,
     RevisionOut,
     RevisionSummary,
@@ -153,6 +154,19 @@ def delist_dataset(
     """listed → delisted."""
     return service.delist_dataset(session, outbox, dataset_id=dataset_id,
                                   reason=body.reason if body else "", actor=actor)
+
+
+@router.post("/datasets/{dataset_id}/pii-override", response_model=DatasetOut,
+             responses=_PROBLEMS,
+             summary="Let files with resident IDs or bank cards stay general + unconditional "
+                     "(operators)")
+def override_pii(dataset_id: str, body: PiiOverride, session: SessionDep, outbox: OutboxDep,
+                 actor: Operator) -> DatasetOut:
+    """The PII rule: a file whose scan finds resident IDs or bank cards cannot be listed
+    under general (一般) + unconditional; the operator's recorded override (the files'
+    hashes and the reason's hash in the ledger) lets the listing go on."""
+    return service.override_pii(session, outbox, dataset_id=dataset_id, reason=body.reason,
+                                actor=actor)
 
 
 @router.get("/datasets/{dataset_id}/revisions", response_model=list[RevisionSummary],

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.catalog.datasets.vocabulary import Grade
+from services.catalog.datasets.vocabulary import Grade, OpenType
+from services.shared.auth import SERVICE_ROLE
 from services.shared.problems import Conflict, Forbidden
 
 
@@ -154,20 +155,38 @@ def check_listed_edit(changed_fields: set[str]) -> None:
         )
 
 
+NEVER_PUBLIC_OPEN_TYPES: tuple[str, ...] = (OpenType.NOT_OPEN.value,)
+"""Not-open data (不予开放) is never public, even listed: it is traded only through
+authorised operation (公共数据授权运营)."""
+
+OVERSEERS = frozenset({"operator", "regulator"})
+NOT_OPEN_READERS = OVERSEERS | {SERVICE_ROLE}
+"""Who, besides the publisher, sees listed not-open data: operators, regulators and the
+exchange (which registers and prices it)."""
+
+
+def hidden_open_types(viewer_roles: frozenset[str]) -> tuple[str, ...]:
+    """The open types a search of listed datasets leaves out for this caller."""
+    return () if viewer_roles & NOT_OPEN_READERS else NEVER_PUBLIC_OPEN_TYPES
+
+
 def is_visible(
     *, status: DatasetStatus, publisher_org_id: str, viewer_org: str | None,
-    viewer_roles: frozenset[str],
+    viewer_roles: frozenset[str], open_type: str,
 ) -> bool:
     """Whether a caller may know the dataset exists.
 
-    Listed datasets are public; the publisher sees all of its own; operators and
-    regulators see every dataset that has entered review, never another's draft.
+    Listed datasets are public, except not-open ones, which only their publisher,
+    operators, regulators and the exchange see; the publisher sees all of its own;
+    operators and regulators see every dataset that has entered review, never another's
+    draft.
     """
-    if status is DatasetStatus.LISTED:
-        return True
     if viewer_org is not None and viewer_org == publisher_org_id:
         return True
-    return bool(viewer_roles & {"operator", "regulator"}) and status is not DatasetStatus.DRAFT
+    if status is DatasetStatus.LISTED:
+        return (open_type not in NEVER_PUBLIC_OPEN_TYPES
+                or bool(viewer_roles & NOT_OPEN_READERS))
+    return bool(viewer_roles & OVERSEERS) and status is not DatasetStatus.DRAFT
 
 
 def capacities_of(
@@ -182,3 +201,36 @@ def capacities_of(
     if "regulator" in viewer_roles:
         held.add(Capacity.REGULATOR)
     return frozenset(held)
+
+
+SENSITIVE_PII = frozenset({"resident_id", "bank_card"})
+"""Personal information that keeps a file out of general, unconditionally open data."""
+
+
+def pii_conflicts(*, open_type: str, grade: str,
+                  findings: list[tuple[str, str, str]],
+                  overridden: frozenset[str]) -> list[tuple[str, str, str]]:
+    """The findings (file sha256, column, kind) that forbid this classification: resident
+    IDs or bank cards in a file of a general (一般), unconditionally open dataset, unless
+    an operator has recorded an override for that file's content."""
+    if open_type != OpenType.UNCONDITIONAL or grade != Grade.GENERAL:
+        return []
+    return [f for f in findings if f[2] in SENSITIVE_PII and f[0] not in overridden]
+
+
+def check_pii_classification(*, open_type: str, grade: str,
+                             findings: list[tuple[str, str, str]],
+                             overridden: frozenset[str]) -> None:
+    """Refuse (409 ``pii-classification``) what :func:`pii_conflicts` finds, saying where
+    and what to do."""
+    conflicts = pii_conflicts(open_type=open_type, grade=grade, findings=findings,
+                              overridden=overridden)
+    if conflicts:
+        where = ", ".join(sorted({f"{kind} in column {column!r}"
+                                  for _, column, kind in conflicts}))
+        raise Conflict(
+            f"the file's PII scan found {where}: data with resident IDs or bank cards "
+            "cannot be general + unconditional; classify it conditional or not_open, or "
+            "important, or have an operator record an override",
+            slug="pii-classification",
+            findings=[{"sha256": s, "column": c, "kind": k} for s, c, k in conflicts])

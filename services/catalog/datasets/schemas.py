@@ -259,6 +259,19 @@ class ReviewState(BaseModel):
     regulator_approved_at: datetime | None
     decided_at: datetime | None
     reason: str | None
+    pii_conflicts: list[dict[str, str]] = Field(
+        default_factory=list, description="resident IDs or bank cards found in files of a "
+        "general + unconditional dataset, not overridden: it cannot be listed so")
+    pii_overridden_sha256s: list[str] = Field(
+        default_factory=list, description="file contents an operator let stay general + "
+        "unconditional despite such findings (recorded in the ledger)")
+
+
+class PiiOverride(_Strict):
+    """Why an operator lets files with resident IDs or bank cards stay general +
+    unconditional."""
+
+    reason: str = Field(min_length=4, max_length=2000)
 
 
 class RevisionMetadata(BaseModel):

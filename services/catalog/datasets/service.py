@@ -38,7 +38,7 @@ from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Forbidden, InvalidInput, NotFound
+from services.shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def create_dataset(
@@ -140,6 +140,56 @@ def edit_dataset(
     return dataset_view(session, dataset, row, actor)
 
 
+def pii_findings(files: list[DatasetFile]) -> list[tuple[str, str, str]]:
+    """Each flagged PII finding of the files: (file sha256, column, kind)."""
+    return [(f.sha256, str(p.get("column")), str(p.get("kind")))
+            for f in files for p in f.pii if p.get("flagged")]
+
+
+def _overridden(dataset: Dataset) -> frozenset[str]:
+    return frozenset(dataset.pii_override_sha256s or [])
+
+
+def check_pii(session: Session, dataset: Dataset, revision: int,
+              extra: list[DatasetFile] | None = None) -> None:
+    """409 unless the PII scan of the revision's files (and ``extra`` ones) allows the
+    dataset's grade and open type (:func:`model.check_pii_classification`)."""
+    files = files_of(session, {dataset.id: revision}).get(dataset.id, []) + (extra or [])
+    model.check_pii_classification(open_type=dataset.open_type, grade=dataset.grade,
+                                   findings=pii_findings(files),
+                                   overridden=_overridden(dataset))
+
+
+def override_pii(session: Session, outbox: Outbox, *, dataset_id: str, reason: str,
+                 actor: Principal) -> DatasetOut:
+    """An operator lets the files whose resident IDs or bank cards conflict with the
+    dataset's general + unconditional classification stay so (``dataset.pii_overridden``
+    with the files' hashes and the reason's hash)."""
+    if not actor.has_role("operator"):
+        raise Forbidden("only an operator overrides the PII rule", slug="not-permitted")
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    row = _revision(session, dataset)
+    files = files_of(session, {dataset.id: row.revision}).get(dataset.id, [])
+    conflicts = model.pii_conflicts(open_type=dataset.open_type, grade=dataset.grade,
+                                    findings=pii_findings(files),
+                                    overridden=_overridden(dataset))
+    if not conflicts:
+        raise Conflict("nothing to override: no file of this dataset has resident IDs or "
+                       "bank cards under a general + unconditional classification",
+                       slug="no-pii-conflict")
+    covered = sorted({s for s, _, _ in conflicts})
+    dataset.pii_override_sha256s = sorted(_overridden(dataset) | set(covered))
+    dataset.updated_at = utcnow()
+    outbox.record(session, type="dataset.pii_overridden", actor=actor.subject,
+                  subject=dataset.id,
+                  payload={"dataset_id": dataset.id, "org_id": dataset.publisher_org_id,
+                           "revision": row.revision, "file_sha256s": covered,
+                           "kinds": sorted({k for _, _, k in conflicts}),
+                           "open_type": dataset.open_type, "grade": dataset.grade,
+                           "reason_sha256": text_sha256(reason)})
+    return dataset_view(session, dataset, row, actor, files=files)
+
+
 def _api_names(fields: set[str]) -> set[str]:
     return {"schema" if name == "columns" else name for name in fields}
 
@@ -174,6 +224,8 @@ def review_dataset(
     transition = _decide(dataset, Action.APPROVE if approve else Action.REJECT, actor)
     now = utcnow()
     row = _revision(session, dataset)
+    if approve:
+        check_pii(session, dataset, row.revision)
     dataset.status = transition.to.value
     dataset.decided_at = now
     dataset.decided_by = actor.subject
@@ -288,6 +340,11 @@ def dataset_view(session: Session, dataset: Dataset, row: DatasetRevision,
             regulator_approved_at=dataset.regulator_approved_at,
             decided_at=dataset.decided_at,
             reason=dataset.decision_reason,
+            pii_conflicts=[{"sha256": s, "column": c, "kind": k} for s, c, k in
+                           model.pii_conflicts(open_type=dataset.open_type, grade=dataset.grade,
+                                               findings=pii_findings(files),
+                                               overridden=_overridden(dataset))],
+            pii_overridden_sha256s=sorted(_overridden(dataset)),
         )
     return DatasetOut(
         id=dataset.id, status=DatasetStatus(dataset.status), revision=dataset.revision,
@@ -321,7 +378,7 @@ def _visible(
         status=DatasetStatus(dataset.status),
         publisher_org_id=dataset.publisher_org_id,
         viewer_org=viewer.org if viewer else None,
-        viewer_roles=viewer.roles if viewer else frozenset(),
+        viewer_roles=viewer.roles if viewer else frozenset(), open_type=dataset.open_type,
     ):
         raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
     return dataset

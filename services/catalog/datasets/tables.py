@@ -49,6 +49,9 @@ class Dataset(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # File contents (sha256) an operator let stay general + unconditional despite
+    # resident IDs or bank cards in them (ledger: dataset.pii_overridden).
+    pii_override_sha256s: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class DatasetRevision(Base):

@@ -104,6 +104,8 @@ def add_file(
         sample=list(data["sample_rows"]), pii=list(data["pii"]),
         created_by=actor.subject, created_at=now,
     )
+    if transition.to is DatasetStatus.LISTED:
+        datasets.check_pii(session, dataset, row.revision, extra=[record])
     session.add(record)
     session.flush()
     blobs.commit(staged, sha256)
@@ -209,7 +211,7 @@ def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, f
     visible = model.is_visible(
         status=DatasetStatus(dataset.status), publisher_org_id=dataset.publisher_org_id,
         viewer_org=viewer.org if viewer else None,
-        viewer_roles=viewer.roles if viewer else frozenset(),
+        viewer_roles=viewer.roles if viewer else frozenset(), open_type=dataset.open_type,
     )
     if not visible:
         raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")

@@ -65,6 +65,7 @@ class SearchCriteria:
     publisher_org_id: str | None = None
     theme: str | None = None
     open_type: str | None = None
+    hidden_open_types: Sequence[str] = ()
     grade: str | None = None
     updated_since: datetime | None = None
     after: Position | None = None
@@ -169,6 +170,8 @@ def search(session: Session, criteria: SearchCriteria) -> list[Hit]:
         conditions.append(doc.publisher_org_id == criteria.publisher_org_id)
     if criteria.open_type is not None:
         conditions.append(doc.open_type == criteria.open_type)
+    if criteria.hidden_open_types:
+        conditions.append(doc.open_type.not_in(criteria.hidden_open_types))
     if criteria.grade is not None:
         conditions.append(doc.grade == criteria.grade)
     if criteria.updated_since is not None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from services.catalog.datasets import model
 from services.catalog.datasets.metadata import metadata_of
 from services.catalog.datasets.model import DatasetStatus
 from services.catalog.datasets.schemas import DatasetSummary, Publisher, SearchPage
@@ -43,6 +44,8 @@ def search_catalog(
     """One page of the datasets the caller may see that match the request."""
     terms = _terms(request.q)
     statuses, publisher = _scope(request, viewer)
+    hidden = () if request.mine else model.hidden_open_types(
+        viewer.roles if viewer else frozenset())
     if request.theme is not None:
         check_themes(session, [request.theme])
     if request.updated_since is not None and request.updated_since.tzinfo is None:
@@ -54,12 +57,14 @@ def search_catalog(
         "publisher": publisher,
         "theme": request.theme,
         "open_type": request.open_type,
+        "hidden_open_types": list(hidden),
         "grade": request.grade,
         "updated_since": request.updated_since.isoformat() if request.updated_since else None,
     })
     criteria = repository.SearchCriteria(
         terms=terms, statuses=statuses, publisher_org_id=publisher, theme=request.theme,
         open_type=request.open_type, grade=request.grade, updated_since=request.updated_since,
+        hidden_open_types=hidden,
     )
     limit = max(1, min(request.limit, MAX_PAGE))
     hits, next_cursor = _page(session, criteria, query_key, request.cursor, limit)
@@ -71,7 +76,8 @@ def listed_page(
     session: Session, *, cursor: str | None, limit: int
 ) -> tuple[list[repository.Hit], str | None]:
     """One page of every listed dataset, newest first, and the next page's cursor."""
-    criteria = repository.SearchCriteria(terms=[], statuses=[DatasetStatus.LISTED.value])
+    criteria = repository.SearchCriteria(terms=[], statuses=[DatasetStatus.LISTED.value],
+                                         hidden_open_types=model.NEVER_PUBLIC_OPEN_TYPES)
     return _page(session, criteria, fingerprint({"listed": True}), cursor,
                  max(1, min(limit, MAX_HARVEST_PAGE)))
 

@@ -57,7 +57,8 @@ def issue_grant(session: Session, order: Order, dataset_ids: list[str], *, unit:
     elif unit == MeterUnit.THOUSAND_ROWS and order.quantity is not None:
         quota = order.quantity * 1000
     grant = AccessGrant(id=new_id("grt"), order_id=order.id, buyer_org_id=order.buyer_org_id,
-                        dataset_ids=list(dataset_ids), status=GrantStatus.ACTIVE.value,
+                        dataset_ids=list(dataset_ids),
+                        rights_granted=list(order.rights_granted), status=GrantStatus.ACTIVE.value,
                         starts_at=now, expires_at=now + timedelta(days=order.term_days),
                         unit=unit, quota=quota, used_calls=0, used_rows=0)
     session.add(grant)

@@ -20,6 +20,7 @@ class AccessGrant(Base):
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), unique=True)
     buyer_org_id: Mapped[str] = mapped_column(String(40), index=True)
     dataset_ids: Mapped[list[str]] = mapped_column(JSON)
+    rights_granted: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from services.exchange.market.classification import is_tradable_grade
 from services.exchange.market.errors import InvalidTerms, NotPermitted, WrongState
-from services.exchange.market.rights import check_rights_claimed
+from services.exchange.market.rights import check_rights_grantable
 from services.exchange.market.statuses import (
     PUBLIC_ASSET_STATUSES,
     REVOCABLE_ASSET_STATUSES,
@@ -72,15 +72,15 @@ def is_publicly_visible(asset_status: str) -> bool:
 
 
 def check_may_offer(*, asset_owner_org: str, asset_status: str, seller_org: str | None,
-                    offered_rights: Iterable[str], claimed_rights: Iterable[str]) -> None:
-    """Only an asset's owner offers it, once registered, granting only rights the
-    registration claims."""
+                    offered_rights: Iterable[str], claimed_rights: Iterable[str]) -> list[str]:
+    """Only an asset's owner offers it, once registered, granting only rights its claimed
+    rights can give (the rights table of :mod:`.rights`); returns the rights granted."""
     if asset_owner_org != seller_org:
         raise NotPermitted("only the asset's owner offers it", slug="owner-only")
     if asset_status != AssetStatus.REGISTERED:
         raise WrongState(f"the asset is {asset_status}; only registered assets are offered",
                          slug="asset-not-registered")
-    check_rights_claimed(offered_rights, claimed_rights)
+    return check_rights_grantable(offered_rights, claimed_rights)
 
 
 def check_may_order(*, offer_status: str, provider_org: str, buyer_org: str,

@@ -84,9 +84,9 @@ class PartyKeyStatus(StrEnum):
 
     ACTIVE = "active"
     RETIRED = "retired"
+
+
 # --- notifications (webhooks) ---
-
-
 class WebhookStatus(StrEnum):
     """A webhook receives events while active; removing it keeps its delivery history."""
 
@@ -103,6 +103,8 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
 class PayoutStatus(StrEnum):
     """A payout: requested by a member, then paid by the operator or rejected (the money
     returns to the member's available balance)."""
@@ -110,3 +112,11 @@ class PayoutStatus(StrEnum):
     REQUESTED = "requested"
     PAID = "paid"
     REJECTED = "rejected"
+
+
+class AuthorisationStatus(StrEnum):
+    """A regulator's authorisation of a public-data operator (公共数据授权运营): active
+    until revoked (its term's end is read from ``expires_at``)."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from services.exchange.assets import repository as assets
+from services.exchange.authorisations import service as authorisations
 from services.exchange.market.pricing import Plan
 from services.exchange.market.statuses import OfferStatus
 from services.exchange.offers import repository, service
 from services.exchange.offers.schemas import OfferCreate, OfferOut, OfferPage
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
-from services.shared.auth import CurrentPrincipal, Provider
+from services.shared.auth import CurrentPrincipal, OptionalPrincipal, Provider
 
 router = APIRouter(tags=["offers"])
 
@@ -31,6 +32,7 @@ def create_offer(body: OfferCreate, uow: UnitOfWorkDep,
 @router.get("/offers", response_model=OfferPage, summary="Search offers (anyone)")
 def list_offers(
     session: SessionDep,
+    viewer: OptionalPrincipal,
     q: Annotated[str | None, Query(max_length=200, description="words in title or "
                                                                "description")] = None,
     theme: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
@@ -44,22 +46,26 @@ def list_offers(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OfferPage:
-    """Active offers, newest first; pass ``next_cursor`` back as ``cursor``."""
+    """Active offers, newest first; pass ``next_cursor`` back as ``cursor``. Offers over
+    not-open data (不予开放) appear only to their provider, the organisations authorised
+    to operate it, operators and regulators."""
     shown = list(OfferStatus) if include_withdrawn else [OfferStatus.ACTIVE]
     statuses = [s.value for s in shown]
     items = repository.search(session, q=q, theme=theme, plan=plan.value if plan else None,
                               provider=provider, asset_id=asset_id, max_price_fen=max_price_fen,
                               statuses=statuses, after=cursor, limit=limit,
                               asset_ids=assets.ids_pinning(session, dataset_id)
-                              if dataset_id else None)
+                              if dataset_id else None,
+                              not_open_for=authorisations.not_open_scope(session, viewer))
     return OfferPage(items=[OfferOut.model_validate(o) for o in items],
                      next_cursor=items[-1].id if len(items) == limit else None)
 
 
 @router.get("/offers/{offer_id}", response_model=OfferOut, summary="One offer (anyone)")
-def get_offer(offer_id: str, session: SessionDep) -> OfferOut:
-    """The offer with its terms, policy and terms hash."""
-    return OfferOut.model_validate(service.get_offer(session, offer_id))
+def get_offer(offer_id: str, session: SessionDep, viewer: OptionalPrincipal) -> OfferOut:
+    """The offer with its terms, policy and terms hash (over not-open data: members
+    only, 404 to anonymous callers)."""
+    return OfferOut.model_validate(service.get_offer(session, offer_id, viewer=viewer))
 
 
 @router.post("/offers/{offer_id}/withdraw", response_model=OfferOut,

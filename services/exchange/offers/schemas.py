@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from services.exchange.market.pricing import MeterUnit, Plan
 from services.exchange.market.public_pricing import PurposeCategory
+from services.exchange.market.rights import Right
 from services.exchange.money.schemas import Fen
 
 
@@ -49,11 +50,14 @@ class OfferCreate(BaseModel):
     unit: MeterUnit | None = None
     tiers: list[TierIn] = Field(default_factory=list, max_length=10)
     policy: PolicyIn = Field(default_factory=PolicyIn)
-    rights: list[Literal["processing", "operation"]] = Field(
-        default_factory=lambda: list[Literal["processing", "operation"]](["processing"]),
-        min_length=1, max_length=2,
-        description="the rights a contract grants (the asset must claim them); the holding "
-                    "right is never licensed")
+    rights_granted: list[Right] | None = Field(
+        default=None, min_length=1, max_length=3,
+        validation_alias=AliasChoices("rights_granted", "rights"),
+        description="the rights a contract grants the buyer (``rights`` is the older "
+                    "name). Default: derived from the asset's rights (a processing "
+                    "licence when it claims holding or operation). Holding is never "
+                    "granted; processing needs holding or operation; operation needs "
+                    "operation")
     title: str | None = Field(default=None, min_length=2, max_length=200)
     description: str = Field(default="", max_length=4000)
 
@@ -73,7 +77,8 @@ class OfferOut(BaseModel):
     period_days: int | None
     unit: MeterUnit | None
     tiers: list[dict[str, Any]]
-    rights: list[str]
+    rights: list[str] = Field(description="the rights granted (older name of rights_granted)")
+    rights_granted: list[str] = Field(description="the rights a contract grants the buyer")
     usage: dict[str, Any]
     policy: dict[str, Any] = Field(description="the ODRL 2.2 offer")
     terms_sha256: str

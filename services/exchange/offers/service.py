@@ -6,10 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.exchange.assets import repository as assets_repository
 from services.exchange.assets import service as assets
+from services.exchange.market.authorised_operation import needs_authorisation
 from services.exchange.market.eligibility import check_may_offer, check_withdrawable
 from services.exchange.market.pricing import MeterUnit, Plan, PriceTerms, Tier, validate_terms
 from services.exchange.market.public_pricing import check_cap
+from services.exchange.market.rights import default_grant
 from services.exchange.market.statuses import OfferStatus
 from services.exchange.market.usage_policy import UsageTerms, check_usage, offer_policy
 from services.exchange.offers import repository
@@ -53,9 +56,11 @@ def create_offer(uow: UnitOfWork, *, body: OfferCreate,
                  actor: Principal) -> Offer:
     """Publish an offer over a registered asset of the caller's organisation."""
     asset = assets.visible_asset(uow.session, body.asset_id, actor)
-    check_may_offer(asset_owner_org=asset.owner_org_id, asset_status=asset.status,
-                    seller_org=actor.org, offered_rights=body.rights,
-                    claimed_rights=asset.rights)
+    asked = body.rights_granted
+    granted = check_may_offer(
+        asset_owner_org=asset.owner_org_id, asset_status=asset.status, seller_org=actor.org,
+        offered_rights=[str(r) for r in asked] if asked else default_grant(asset.rights),
+        claimed_rights=asset.rights)
     tiers = tuple(Tier(t.up_to, t.unit_price_fen) for t in body.tiers)
     terms = validate_terms(PriceTerms(body.plan, body.price_fen, body.term_days,
                                       body.period_days, body.unit, tiers))
@@ -73,7 +78,7 @@ def create_offer(uow: UnitOfWork, *, body: OfferCreate,
         plan=terms.plan.value, price_fen=terms.price_fen, term_days=terms.term_days,
         period_days=terms.period_days, unit=terms.unit.value if terms.unit else None,
         tiers=[{"up_to": t.up_to, "unit_price_fen": t.unit_price_fen} for t in tiers],
-        rights=sorted(set(body.rights)),
+        rights=granted,
         usage={"purposes": list(usage.purposes), "territory": usage.territory,
                "onward_transfer": usage.onward_transfer, "attribution": usage.attribution},
         policy=offer_policy(offer_id=offer_id, assigner_org=actor.org, asset_id=asset.id,
@@ -92,23 +97,31 @@ def create_offer(uow: UnitOfWork, *, body: OfferCreate,
                payload={"offer_id": offer.id, "asset_id": asset.id,
                            "provider_org_id": offer.provider_org_id, "plan": offer.plan,
                            "price_fen": offer.price_fen, "term_days": offer.term_days,
-                           "tiers": offer.tiers, "terms_sha256": offer.terms_sha256,
+                           "rights_granted": offer.rights, "tiers": offer.tiers,
+                           "terms_sha256": offer.terms_sha256,
                            "public_data": offer.public_data, "cap_fen": offer.cap_fen})
     return offer
 
 
-def get_offer(session: Session, offer_id: str) -> Offer:
-    """An offer (offers are public)."""
+def get_offer(session: Session, offer_id: str, *,
+              viewer: Principal | None = None) -> Offer:
+    """An offer: public, except that one over not-open data is not shown to anonymous
+    callers (404)."""
     offer = repository.offer(session, offer_id)
-    if offer is None:
+    if offer is None or (viewer is None and _over_not_open(session, offer)):
         raise NotFound(f"no offer {offer_id}")
     return offer
+
+
+def _over_not_open(session: Session, offer: Offer) -> bool:
+    asset = assets_repository.asset(session, offer.asset_id)
+    return asset is not None and needs_authorisation(asset.open_type)
 
 
 def withdraw_offer(uow: UnitOfWork, *, offer_id: str,
                    actor: Principal) -> Offer:
     """active → withdrawn (its provider); orders already made go on."""
-    offer = get_offer(uow.session, offer_id)
+    offer = get_offer(uow.session, offer_id, viewer=actor)
     if offer.provider_org_id != actor.org:
         raise Forbidden("only the offer's provider withdraws it", slug="owner-only")
     check_withdrawable(offer.status)

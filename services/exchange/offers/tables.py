@@ -45,3 +45,8 @@ class Offer(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def rights_granted(self) -> list[str]:
+        """The rights a contract over this offer grants its buyer."""
+        return list(self.rights)

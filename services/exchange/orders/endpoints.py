@@ -71,7 +71,8 @@ def order_out(order: Order, viewer: Principal) -> OrderOut:
         free_use=order.free_use, fee_fen=order.fee_fen, provider_net_fen=order.provider_net_fen,
         refunded_fen=order.refunded_fen, needs_regulator_approval=order.needs_regulator_approval,
         regulator_approved_at=order.regulator_approved_at,
-        contract_sha256=order.contract_sha256, created_at=order.created_at,
+        contract_sha256=order.contract_sha256, rights_granted=order.rights_granted,
+        created_at=order.created_at,
         accepted_at=order.accepted_at, paid_at=order.paid_at, delivered_at=order.delivered_at,
         closed_at=order.closed_at, due_at=order.due_at, next_actions=actions,
     )
@@ -184,7 +185,7 @@ def grant(order_id: str, uow: WriteUnitOfWorkDep, actor: Buyer) -> GrantOut:
     return GrantOut(grant_id=found.id, token=token.token, expires_at=token.expires_at,
                     grant_expires_at=found.expires_at, dataset_ids=found.dataset_ids,
                     unit=found.unit, quota=found.quota, used_calls=found.used_calls,
-                    used_rows=found.used_rows)
+                    used_rows=found.used_rows, rights_granted=found.rights_granted)
 
 
 @router.post("/orders/{order_id}/confirm", response_model=OrderOut, responses=_PROBLEMS,

@@ -68,6 +68,8 @@ class OrderOut(BaseModel):
     needs_regulator_approval: bool
     regulator_approved_at: datetime | None
     contract_sha256: str
+    rights_granted: list[str] = Field(description="the rights the contract grants the buyer "
+                                                  "(数据二十条)")
     created_at: datetime
     accepted_at: datetime | None
     paid_at: datetime | None
@@ -115,6 +117,7 @@ class GrantOut(BaseModel):
     quota: int | None
     used_calls: int
     used_rows: int
+    rights_granted: list[str] = Field(description="the rights the contract grants")
 
 
 class ContractOut(BaseModel):

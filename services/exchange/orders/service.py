@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.exchange.assets import repository as assets
+from services.exchange.authorisations import service as authorisations
 from services.exchange.market.classification import needs_regulator_approval
 from services.exchange.market.eligibility import check_may_order
 from services.exchange.market.pricing import MeterUnit, quote
@@ -60,6 +61,7 @@ def place_order(uow: UnitOfWork, *, offer_id: str,
                     buyer_org=actor.org, usage=usage, purpose=purpose_category.value,
                     asset_status=asset.status if asset else None)
     assert asset is not None
+    authorisations.check_order_authorised(uow.session, asset, actor.org)
     terms = price_terms(offer)
     now = utcnow()
     if offer.public_data:
@@ -91,7 +93,7 @@ def place_order(uow: UnitOfWork, *, offer_id: str,
         term_days=offer.term_days, amount_fen=priced.amount_fen,
         list_amount_fen=priced.list_amount_fen, free_use=priced.free_use,
         needs_regulator_approval=needs_regulator_approval(offer.grade),
-        contract_sha256=contract_sha256,
+        contract_sha256=contract_sha256, rights_granted=list(offer.rights),
         created_by=actor.subject, created_at=now, updated_at=now,
         due_at=now + uow.trading.clock.request_expiry,
     )
@@ -119,6 +121,7 @@ def place_order(uow: UnitOfWork, *, offer_id: str,
                               "asset_content_sha256": asset.content_sha256,
                               "dataset_hashes": [d.pinned() for d in asset.datasets],
                               "contract_sha256": contract_sha256,
+                              "rights_granted": list(offer.rights),
                               "buyer_acceptance_sha256": canonical_sha256(acceptance),
                               "needs_regulator_approval": order.needs_regulator_approval})
     uow.session.add(OrderMove(order_id=order_id, action="request", from_status="none",

@@ -43,6 +43,7 @@ class Order(Base):
     regulator_approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     regulator_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     contract_sha256: Mapped[str] = mapped_column(String(64))
+    rights_granted: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -39,6 +39,7 @@ def voucher_document(voucher_id: str, order: Order, *, asset_content_sha256: str
         "asset_id": order.asset_id,
         "asset_content_sha256": asset_content_sha256,
         "contract_sha256": order.contract_sha256,
+        "rights_granted": list(order.rights_granted),
         "buyer_org_id": order.buyer_org_id,
         "provider_org_id": order.provider_org_id,
         "amount_fen": order.amount_fen,

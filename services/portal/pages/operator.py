@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.portal.pages import operator_accounts, operator_money, operator_reviews
+from services.portal.pages import (
+    operator_accounts,
+    operator_money,
+    operator_pii,
+    operator_reviews,
+)
 
 router = APIRouter()
 router.include_router(operator_accounts.router)
+router.include_router(operator_pii.router)
 router.include_router(operator_reviews.router)
 router.include_router(operator_money.router)

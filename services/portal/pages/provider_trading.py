@@ -31,7 +31,7 @@ class OfferForm(BaseModel):
     price_yuan: str = ""
     term_days: str = "365"
     period_days: str = ""
-    rights: list[str] = ["processing"]
+    rights_granted: list[str] = []
 
 
 class ValuationForm(BaseModel):
@@ -57,7 +57,9 @@ def offer_body(asset_id: str, form: OfferForm) -> dict[str, Any]:
     body: dict[str, Any] = {"asset_id": asset_id, "plan": form.plan,
                             "price_fen": fen_from_yuan("price_yuan", form.price_yuan),
                             "term_days": _whole("term_days", form.term_days),
-                            "rights": form.rights, "description": form.description}
+                            "description": form.description}
+    if form.rights_granted:  # else the exchange derives them from the asset's rights
+        body["rights_granted"] = form.rights_granted
     if form.title.strip():
         body["title"] = form.title
     if form.plan == "subscription":
@@ -95,6 +97,8 @@ def _refusal(request: Request, refusal: FormInvalid | ApiProblem,
         return invalid_field(request, refusal), 422
     if refusal.status not in (409, 422):
         raise refusal
+    if refusal.slug == "right-not-grantable":
+        return {"rights_granted": refusal.detail}, refusal.status
     errors = api_field_errors(refusal, {"price_fen": "price_yuan"})
     return {(f"{prefix}_{k}" if k == "form" else k): v for k, v in errors.items()}, \
         refusal.status
