@@ -13,10 +13,13 @@ from services.audit.ledger.ingest import SourceKeys
 from services.audit.ledger.publishing import CheckpointPublisher
 from services.audit.ledger.repository import SqlLogStorage
 from services.audit.ledger.sequencer import Sequencer
-from services.shared.app import freeze_startup_objects, install_common
-from services.shared.auth import TokenVerifier
+from services.shared.app import (
+    freeze_startup_objects,
+    install_common,
+    remote_token_verifier,
+    service_app,
+)
 from services.shared.database import Database
-from services.shared.jwks import RemoteKeySource
 from services.shared.keyring import KeyRing
 
 DESCRIPTION = """\
@@ -50,20 +53,11 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
         sequencer.stop()
         db.dispose()
 
-    app = FastAPI(title="dataex audit", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
-    app.state.settings = settings
-    app.state.db = db
+    app = service_app("audit", settings, db, description=DESCRIPTION, lifespan=lifespan)
     app.state.ledger_keys = ledger_keys
     app.state.sequencer = sequencer
     app.state.source_keys = SourceKeys()
-    jwks = RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds)
-    app.state.verifier = TokenVerifier(
-        keys=jwks.lookup,
-        peek=jwks.peek,
-        issuer=settings.issuer,
-        audience=settings.audience,
-    )
+    app.state.verifier = remote_token_verifier(settings)
     install_common(app, service="audit", db=db)
     include_routes(app)
     return app

@@ -13,10 +13,13 @@ from services.catalog.files.blobs import FileBlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.outbox import outbox
 from services.clients import ExchangeClient
-from services.shared.app import freeze_startup_objects, install_common
-from services.shared.auth import TokenVerifier
+from services.shared.app import (
+    freeze_startup_objects,
+    install_common,
+    remote_token_verifier,
+    service_app,
+)
 from services.shared.database import Database
-from services.shared.jwks import RemoteKeySource
 from services.shared.outbox import Outbox, ledger_keyring
 from services.shared.revocations import TokenRevocations
 
@@ -41,19 +44,10 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
         exchange.close()
         db.dispose()
 
-    app = FastAPI(title="dataex catalog", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
-    app.state.settings = settings
-    app.state.db = db
+    app = service_app("catalog", settings, db, description=DESCRIPTION, lifespan=lifespan)
     app.state.outbox = Outbox(outbox, source="catalog",
                               keys=ledger_keyring(settings.key_dir, "catalog"))
-    jwks = RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds)
-    app.state.verifier = TokenVerifier(
-        keys=jwks.lookup,
-        peek=jwks.peek,
-        issuer=settings.issuer,
-        audience=settings.audience,
-    )
+    app.state.verifier = remote_token_verifier(settings)
     app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
     exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,
                                          client_secret=settings.client_secret)

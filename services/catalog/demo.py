@@ -3,12 +3,15 @@
 :func:`seed_catalog` creates them through the service layer exactly as the API would,
 so the outbox holds their ledger events (created, submitted, approved by regulator for
 important data, listed) with ``seed`` as the actor. Seeding is idempotent: a dataset
-whose Chinese title the publisher already has is left alone.
+whose Chinese title the publisher already has is left alone. The datasets themselves are
+data, in ``demo_datasets.json`` beside this module.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from importlib import resources
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,134 +36,13 @@ _HANGZHOU = {"code": "330100", "name": "杭州市"}
 _LICENCE = "CC-BY-4.0"
 
 
-def _column(name: str, type_: str, description: str, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "type": type_, "description": description, "required": required}
+def _load_demo_datasets() -> tuple[dict[str, Any], ...]:
+    """The demo datasets' declared fields, kept as data in ``demo_datasets.json``."""
+    text = resources.files("services.catalog").joinpath("demo_datasets.json").read_text("utf-8")
+    return tuple(json.loads(text))
 
 
-DEMO_DATASETS: tuple[dict[str, Any], ...] = (
-    {
-        "title": {"zh": "杭州市公共交通客流量", "en": "Hangzhou public transport ridership"},
-        "description": {
-            "zh": "杭州地铁各线路与主要公交线路的日客流量，按线路、站点和日期统计，"
-                  "用于出行研究与交通规划。",
-            "en": "Daily ridership of every Hangzhou metro line and the main bus routes, "
-                  "by line, stop and day, for travel research and transport planning.",
-        },
-        "keywords": ["客流", "地铁", "公交", "ridership", "metro", "bus"],
-        "themes": ["transport"],
-        "open_type": "unconditional", "grade": "general", "update_frequency": "daily",
-        "temporal": {"start": "2023-01-01"},
-        "schema": [
-            _column("service_date", "date", "运营日期", True),
-            _column("line_code", "string", "线路编号", True),
-            _column("line_name", "string", "线路名称"),
-            _column("mode", "string", "方式：地铁/公交"),
-            _column("stop_name", "string", "站点名称"),
-            _column("boardings", "integer", "进站（上车）人次", True),
-        ],
-    },
-    {
-        "title": {"zh": "杭州市空气质量监测数据", "en": "Hangzhou air quality monitoring data"},
-        "description": {
-            "zh": "全市国控与省控空气质量自动监测站逐小时监测结果，包括AQI、PM2.5、PM10、"
-                  "臭氧、二氧化氮等污染物浓度。",
-            "en": "Hourly readings of the national and provincial air quality stations in "
-                  "Hangzhou: AQI and PM2.5, PM10, ozone and nitrogen dioxide concentrations.",
-        },
-        "keywords": ["空气质量", "AQI", "PM2.5", "air quality", "pollution"],
-        "themes": ["environment"],
-        "open_type": "unconditional", "grade": "general", "update_frequency": "hourly",
-        "temporal": {"start": "2020-01-01"},
-        "schema": [
-            _column("station_code", "string", "监测站编码", True),
-            _column("station_name", "string", "监测站名称"),
-            _column("observed_at", "datetime", "监测时间", True),
-            _column("aqi", "integer", "空气质量指数"),
-            _column("pm25", "decimal", "PM2.5 浓度（μg/m³）"),
-            _column("pm10", "decimal", "PM10 浓度（μg/m³）"),
-            _column("o3", "decimal", "臭氧浓度（μg/m³）"),
-            _column("no2", "decimal", "二氧化氮浓度（μg/m³）"),
-        ],
-    },
-    {
-        "title": {"zh": "杭州市企业信用评价信息", "en": "Hangzhou enterprise credit ratings"},
-        "description": {
-            "zh": "市场主体公共信用综合评价结果，含评价等级、评价日期和评价机关，"
-                  "供金融机构在授权范围内开展信贷风控。",
-            "en": "Public credit ratings of registered enterprises, with grade, date and "
-                  "rating authority, for lenders' credit risk checks under an agreement.",
-        },
-        "keywords": ["信用评价", "企业信用", "credit rating", "enterprise"],
-        "themes": ["credit", "economy"],
-        "open_type": "conditional", "grade": "important", "update_frequency": "monthly",
-        "temporal": {"start": "2021-01-01"},
-        "schema": [
-            _column("credit_code", "string", "统一社会信用代码", True),
-            _column("enterprise_name", "string", "企业名称", True),
-            _column("rating", "string", "评价等级（A/B/C/D）", True),
-            _column("rated_on", "date", "评价日期", True),
-            _column("authority", "string", "评价机关"),
-        ],
-    },
-    {
-        "title": {"zh": "杭州市中小学学校名录", "en": "Hangzhou primary and secondary schools"},
-        "description": {
-            "zh": "全市公办与民办中小学名录，含学校代码、办学类型、所属区县、地址和办公电话。",
-            "en": "Directory of public and private primary and secondary schools: school "
-                  "code, type, district, address and office telephone.",
-        },
-        "keywords": ["学校", "中小学", "教育", "school", "education"],
-        "themes": ["education"],
-        "open_type": "unconditional", "grade": "general", "update_frequency": "annual",
-        "schema": [
-            _column("school_code", "string", "学校标识码", True),
-            _column("school_name", "string", "学校名称", True),
-            _column("school_type", "string", "办学类型"),
-            _column("district", "string", "所属区县"),
-            _column("address", "string", "地址"),
-            _column("office_phone", "string", "办公电话"),
-        ],
-    },
-    {
-        "title": {"zh": "杭州市医疗机构名录", "en": "Hangzhou medical institutions"},
-        "description": {
-            "zh": "经卫生健康部门登记的医院、社区卫生服务中心和诊所，含机构等级、类别、"
-                  "地址和执业许可证有效期。",
-            "en": "Hospitals, community health centres and clinics registered with the health "
-                  "commission: grade, category, address and licence validity.",
-        },
-        "keywords": ["医院", "医疗机构", "卫生", "hospital", "health"],
-        "themes": ["health"],
-        "open_type": "unconditional", "grade": "general", "update_frequency": "quarterly",
-        "schema": [
-            _column("institution_code", "string", "机构代码", True),
-            _column("institution_name", "string", "机构名称", True),
-            _column("category", "string", "机构类别"),
-            _column("level", "string", "医院等级"),
-            _column("address", "string", "地址"),
-            _column("licence_valid_until", "date", "执业许可证有效期至"),
-        ],
-    },
-    {
-        "title": {"zh": "杭州市公共停车场泊位信息", "en": "Hangzhou public car park spaces"},
-        "description": {
-            "zh": "全市公共停车场的位置、总泊位数和实时空余泊位数，每分钟更新。",
-            "en": "Location, capacity and free spaces of Hangzhou's public car parks, "
-                  "updated every minute.",
-        },
-        "keywords": ["停车场", "泊位", "parking", "car park"],
-        "themes": ["transport"],
-        "open_type": "conditional", "grade": "general", "update_frequency": "realtime",
-        "schema": [
-            _column("parking_code", "string", "停车场编号", True),
-            _column("parking_name", "string", "停车场名称", True),
-            _column("district", "string", "所属区县"),
-            _column("total_spaces", "integer", "总泊位数", True),
-            _column("free_spaces", "integer", "空余泊位数"),
-            _column("updated_at", "datetime", "数据时间", True),
-        ],
-    },
-)
+DEMO_DATASETS: tuple[dict[str, Any], ...] = _load_demo_datasets()
 
 
 def seed_catalog(

@@ -20,7 +20,7 @@ from services.exchange.rule_problems import install_rule_problems
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
 from services.exchange.users import service as users
-from services.shared.app import freeze_startup_objects, install_common, readiness
+from services.shared.app import freeze_startup_objects, install_common, readiness, service_app
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
@@ -107,14 +107,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         trading.audit.close()
         db.dispose()
 
-    app = FastAPI(
-        title="dataex exchange",
-        version="0.1.0",
-        description=DESCRIPTION,
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    app.state.db = db
+    app = service_app("exchange", settings, db, description=DESCRIPTION, lifespan=lifespan)
     app.state.outbox = ledger_outbox
     # Trading's settings, document signer and catalog client; tests swap the catalog
     # client's transport for the in-process catalog's.

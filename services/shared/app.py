@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -13,13 +14,36 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from services.shared.auth import Principal, optional_principal_or_grant
+from services.shared.auth import Principal, TokenVerifier, optional_principal_or_grant
 from services.shared.database import Database
+from services.shared.jwks import RemoteKeySource
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
 from services.shared.outbox import Outbox, backlog
 from services.shared.problem_handlers import install_problem_handlers
 from services.shared.problems import PROBLEM_JSON, Unauthorized
+from services.shared.settings import ServiceSettings
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def service_app(service: str, settings: ServiceSettings, db: Database, *, description: str,
+                lifespan: Lifespan) -> FastAPI:
+    """The FastAPI app of one service, titled for its OpenAPI page, with its settings and
+    database on ``app.state`` where the shared dependencies look for them."""
+    app = FastAPI(title=f"dataex {service}", version="0.1.0", description=description,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    return app
+
+
+def remote_token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    """A verifier of the tokens the exchange issues, with the keys it publishes at
+    ``settings.jwks_url``, for a service that does not issue tokens itself."""
+    jwks = RemoteKeySource(settings.jwks_url, cache_seconds=settings.jwks_cache_seconds)
+    return TokenVerifier(keys=jwks.lookup, peek=jwks.peek, issuer=settings.issuer,
+                         audience=settings.audience)
 
 
 def freeze_startup_objects() -> None:

@@ -21,6 +21,23 @@ class Problem(Exception):
     slug: str = "bad-request"
     title: str = "Bad request"
 
+    def __init_subclass__(
+        cls,
+        *,
+        status: int | None = None,
+        slug: str | None = None,
+        title: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Let a subclass declare its status, slug and title in its class line."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if slug is not None:
+            cls.slug = slug
+        if title is not None:
+            cls.title = title
+
     def __init__(
         self,
         detail: str,
@@ -53,69 +70,37 @@ class Problem(Exception):
         return doc
 
 
-class InvalidInput(Problem):
+class InvalidInput(Problem, status=422, slug="invalid-input", title="Invalid input"):
     """422: the request is well-formed but its content is not acceptable."""
 
-    status = 422
-    slug = "invalid-input"
-    title = "Invalid input"
 
-
-class Unauthorized(Problem):
+class Unauthorized(Problem, status=401, slug="unauthorized", title="Unauthorized"):
     """401: no credentials, or credentials that do not verify."""
-
-    status = 401
-    slug = "unauthorized"
-    title = "Unauthorized"
 
     def __init__(self, detail: str, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="dataex"'})
         super().__init__(detail, **kwargs)
 
 
-class Forbidden(Problem):
+class Forbidden(Problem, status=403, slug="forbidden", title="Forbidden"):
     """403: the caller's kind may never do this."""
 
-    status = 403
-    slug = "forbidden"
-    title = "Forbidden"
 
-
-class NotFound(Problem):
+class NotFound(Problem, status=404, slug="not-found", title="Not found"):
     """404: no such object, or one the caller may not know exists."""
 
-    status = 404
-    slug = "not-found"
-    title = "Not found"
 
-
-class Conflict(Problem):
+class Conflict(Problem, status=409, slug="conflict", title="Conflict"):
     """409: not allowed in the object's current state, or a reused idempotency key."""
 
-    status = 409
-    slug = "conflict"
-    title = "Conflict"
 
-
-class Gone(Problem):
+class Gone(Problem, status=410, slug="gone", title="Gone"):
     """410: the object existed and was withdrawn for good."""
 
-    status = 410
-    slug = "gone"
-    title = "Gone"
 
-
-class PayloadTooLarge(Problem):
+class PayloadTooLarge(Problem, status=413, slug="payload-too-large", title="Payload too large"):
     """413: the body exceeds a configured limit."""
 
-    status = 413
-    slug = "payload-too-large"
-    title = "Payload too large"
 
-
-class ServiceUnavailable(Problem):
+class ServiceUnavailable(Problem, status=503, slug="unavailable", title="Service unavailable"):
     """503: a dependency (database, another service) is not ready."""
-
-    status = 503
-    slug = "unavailable"
-    title = "Service unavailable"

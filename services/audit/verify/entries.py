@@ -187,14 +187,21 @@ def _rfc3339(value: object) -> bool:
     return moment(value) is not None
 
 
+def _fields_wrong(what: str, fields: dict[str, Any], expected: frozenset[str]) -> str | None:
+    """Which fields an object lacks or has beyond the expected ones, if any."""
+    if fields.keys() == expected:
+        return None
+    missing = sorted(expected - fields.keys())
+    extra = sorted(fields.keys() - expected)
+    return f"{what} fields wrong: missing {missing}, unexpected {extra}"
+
+
 def _shape(body: object) -> str | None:
     """What is wrong with the parsed entry's fields and types, if anything."""
     if type(body) is not dict:
         return "the line is JSON but not an object"
-    if body.keys() != _ENTRY_KEYS:
-        missing = sorted(_ENTRY_KEYS - body.keys())
-        extra = sorted(body.keys() - _ENTRY_KEYS)
-        return f"entry fields wrong: missing {missing}, unexpected {extra}"
+    if wrong := _fields_wrong("entry", body, _ENTRY_KEYS):
+        return wrong
     seq = body["seq"]
     if type(seq) is not int or seq < 0:  # not a bool either
         return f"seq must be a non-negative integer, got {seq!r}"
@@ -216,10 +223,8 @@ def _record_shape(record: object) -> str | None:
     """What is wrong with the parsed record's fields and types, if anything."""
     if type(record) is not dict:
         return "record must be an object"
-    if record.keys() != _RECORD_KEYS:
-        missing = sorted(_RECORD_KEYS - record.keys())
-        extra = sorted(record.keys() - _RECORD_KEYS)
-        return f"record fields wrong: missing {missing}, unexpected {extra}"
+    if wrong := _fields_wrong("record", record, _RECORD_KEYS):
+        return wrong
     for name in _RECORD_TEXT:
         value = record[name]
         if type(value) is not str or not value:

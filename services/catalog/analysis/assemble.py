@@ -180,10 +180,7 @@ def _column_stats(
                 inaccurate_count=sum(c.inaccurate for c in column_checks),
             )
         )
-    present = {c.column.name for c in profile.columns}
-    for spec in declared:
-        if spec.name in present:
-            continue
+    for spec in _missing_columns(profile, declared):
         stats.append(
             ColumnStats(
                 name=spec.name,
@@ -209,6 +206,12 @@ def _column_stats(
     return tuple(stats)
 
 
+def _missing_columns(profile: FileProfile, declared: Sequence[ColumnSpec]) -> list[ColumnSpec]:
+    """The declared columns the file does not have, in declared order."""
+    present = {c.column.name for c in profile.columns}
+    return [spec for spec in declared if spec.name not in present]
+
+
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 6) if whole else None
 
@@ -221,20 +224,18 @@ def _violations(
     profile: FileProfile, declared: Sequence[ColumnSpec]
 ) -> tuple[SchemaViolation, ...]:
     violations: list[SchemaViolation] = []
-    present = {c.column.name for c in profile.columns}
-    for missing in declared:
-        if missing.name not in present:
-            label = "required" if missing.required else "optional"
-            violations.append(
-                SchemaViolation(
-                    column=missing.name,
-                    kind=ViolationKind.MISSING_COLUMN,
-                    required=missing.required,
-                    count=profile.row_count,
-                    example_rows=(),
-                    message=f"declared {label} column {missing.name!r} is missing from the file",
-                )
+    for missing in _missing_columns(profile, declared):
+        label = "required" if missing.required else "optional"
+        violations.append(
+            SchemaViolation(
+                column=missing.name,
+                kind=ViolationKind.MISSING_COLUMN,
+                required=missing.required,
+                count=profile.row_count,
+                example_rows=(),
+                message=f"declared {label} column {missing.name!r} is missing from the file",
             )
+        )
     for column in profile.columns:
         spec = column.column.spec
         name = column.column.name

@@ -328,23 +328,25 @@ def _csv_record_problem(
 
 
 def _ragged(line: int, found: int, expected: int, *, record: bool = False) -> FileRejected:
-    where = f"record {line} (counting the header as record 1)" if record else f"line {line}"
-    return FileRejected(
-        RejectionReason.RAGGED_ROW,
-        f"{where} has {found} fields but the header has {expected}; every row needs exactly "
+    return _csv_rejected(
+        RejectionReason.RAGGED_ROW, line, record,
+        f"has {found} fields but the header has {expected}; every row needs exactly "
         "one value per column (quote values that contain commas)",
-        line=line,
     )
 
 
 def _malformed_csv(line: int, why: str, *, record: bool = False) -> FileRejected:
-    where = f"record {line} (counting the header as record 1)" if record else f"line {line}"
-    return FileRejected(
-        RejectionReason.MALFORMED_CSV,
-        f"{where} cannot be parsed as CSV: {why}; close every double quote and double any "
+    return _csv_rejected(
+        RejectionReason.MALFORMED_CSV, line, record,
+        f"cannot be parsed as CSV: {why}; close every double quote and double any "
         "quote inside a quoted value",
-        line=line,
     )
+
+
+def _csv_rejected(reason: RejectionReason, line: int, record: bool, what: str) -> FileRejected:
+    """A rejection of a CSV file at a line, or at a record when quoted values span lines."""
+    where = f"record {line} (counting the header as record 1)" if record else f"line {line}"
+    return FileRejected(reason, f"{where} {what}", line=line)
 
 
 def _generic_json_problem(detail: str) -> FileRejected:

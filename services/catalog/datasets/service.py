@@ -5,6 +5,7 @@ within the caller's transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -198,12 +199,8 @@ def submit_dataset(
     session: Session, outbox: Outbox, *, dataset_id: str, actor: Principal
 ) -> DatasetOut:
     """Send a draft (or a delisted dataset) to the operator's review."""
-    dataset = _visible(session, dataset_id, actor, for_update=True)
-    transition = _decide(dataset, Action.SUBMIT, actor)
-    now = utcnow()
-    dataset.status = transition.to.value
+    dataset, transition, now = _move(session, dataset_id, Action.SUBMIT, actor)
     dataset.submitted_at = now
-    dataset.updated_at = now
     # Each submission is reviewed afresh, by the regulator too.
     dataset.regulator_approved_at = None
     dataset.regulator_approved_by = None
@@ -220,17 +217,12 @@ def review_dataset(
     actor: Principal,
 ) -> DatasetOut:
     """The operator lists or rejects a submitted dataset."""
-    dataset = _visible(session, dataset_id, actor, for_update=True)
-    transition = _decide(dataset, Action.APPROVE if approve else Action.REJECT, actor)
-    now = utcnow()
+    action = Action.APPROVE if approve else Action.REJECT
+    dataset, transition, now = _move(session, dataset_id, action, actor)
     row = _revision(session, dataset)
     if approve:
         check_pii(session, dataset, row.revision)
-    dataset.status = transition.to.value
-    dataset.decided_at = now
-    dataset.decided_by = actor.subject
-    dataset.decision_reason = reason or None
-    dataset.updated_at = now
+    _record_decision(dataset, actor, reason or None, now)
     if transition.to is DatasetStatus.LISTED:
         dataset.listed_at = now
         if row.published_at is None:
@@ -247,19 +239,13 @@ def regulator_review_dataset(
 ) -> DatasetOut:
     """A regulator approves a submitted important dataset (the operator lists it after)
     or refuses it (it is rejected)."""
-    dataset = _visible(session, dataset_id, actor, for_update=True)
     action = Action.REGULATOR_APPROVE if approve else Action.REGULATOR_REFUSE
-    transition = _decide(dataset, action, actor)
-    now = utcnow()
-    dataset.status = transition.to.value
-    dataset.updated_at = now
+    dataset, transition, now = _move(session, dataset_id, action, actor)
     if approve:
         dataset.regulator_approved_at = now
         dataset.regulator_approved_by = actor.subject
     else:
-        dataset.decided_at = now
-        dataset.decided_by = actor.subject
-        dataset.decision_reason = reason
+        _record_decision(dataset, actor, reason, now)
     row = _revision(session, dataset)
     _changed(session, outbox, transition.event, actor, dataset, row,
              extra={"decision": "approved" if approve else "rejected",
@@ -271,14 +257,8 @@ def delist_dataset(
     session: Session, outbox: Outbox, *, dataset_id: str, reason: str, actor: Principal
 ) -> DatasetOut:
     """Take a listed dataset out of the catalog (the operator, or its publisher)."""
-    dataset = _visible(session, dataset_id, actor, for_update=True)
-    transition = _decide(dataset, Action.DELIST, actor)
-    now = utcnow()
-    dataset.status = transition.to.value
-    dataset.decided_at = now
-    dataset.decided_by = actor.subject
-    dataset.decision_reason = reason or None
-    dataset.updated_at = now
+    dataset, transition, now = _move(session, dataset_id, Action.DELIST, actor)
+    _record_decision(dataset, actor, reason or None, now)
     row = _revision(session, dataset)
     by_owner = Capacity.OWNER in _capacities(dataset, actor)
     _changed(session, outbox, transition.event, actor, dataset, row,
@@ -396,6 +376,27 @@ def _capacities(dataset: Dataset, actor: Principal) -> frozenset[Capacity]:
         publisher_org_id=dataset.publisher_org_id, viewer_org=actor.org,
         viewer_roles=actor.roles,
     )
+
+
+def _move(
+    session: Session, dataset_id: str, action: Action, actor: Principal
+) -> tuple[Dataset, model.Transition, datetime]:
+    """Lock the dataset, check that the actor may take the action, and move it to the
+    status the action leads to; returns the dataset, the transition and the time."""
+    dataset = _visible(session, dataset_id, actor, for_update=True)
+    transition = _decide(dataset, action, actor)
+    now = utcnow()
+    dataset.status = transition.to.value
+    dataset.updated_at = now
+    return dataset, transition, now
+
+
+def _record_decision(dataset: Dataset, actor: Principal, reason: str | None,
+                     now: datetime) -> None:
+    """Note who decided on the dataset, when, and why."""
+    dataset.decided_at = now
+    dataset.decided_by = actor.subject
+    dataset.decision_reason = reason
 
 
 def _decide(dataset: Dataset, action: Action, actor: Principal) -> model.Transition:

@@ -1,30 +1,26 @@
 """The fixed vocabularies of dataset metadata and their linked-data IRIs.
 
-Open types follow the public-data opening rules (无条件开放 / 有条件开放 / 不予开放),
-grades GB/T 43697 (一般 / 重要 / 核心). Update frequencies and access rights map to the
-EU Publications Office authority tables that DCAT-AP uses, so a DCAT export names
-them with IRIs any harvester knows.
+Open types and grades are defined once in :mod:`services.shared.classification` (the
+exchange decides on them too) and named here with the rest. Update frequencies and
+access rights map to the EU Publications Office authority tables that DCAT-AP uses, so
+a DCAT export names them with IRIs any harvester knows.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from services.shared.classification import Grade, OpenType
 
-class OpenType(StrEnum):
-    """Who may get a public dataset's data (公共数据开放属性)."""
-
-    UNCONDITIONAL = "unconditional"
-    CONDITIONAL = "conditional"
-    NOT_OPEN = "not_open"
-
-
-class Grade(StrEnum):
-    """The data-security grade (GB/T 43697): core data is never listed."""
-
-    GENERAL = "general"
-    IMPORTANT = "important"
-    CORE = "core"
+__all__ = [
+    "ACCESS_RIGHTS_IRIS",
+    "FREQUENCY_IRIS",
+    "LICENCE_IRIS",
+    "Grade",
+    "OpenType",
+    "UpdateFrequency",
+    "licence_iri",
+]
 
 
 class UpdateFrequency(StrEnum):

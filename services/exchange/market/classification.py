@@ -1,25 +1,22 @@
-"""Open types and grades (数据分类分级), and what an asset over several datasets inherits."""
+"""What an asset over several datasets inherits of their open types and grades
+(:mod:`services.shared.classification`), and what the grade allows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
+from services.shared.classification import Grade, OpenType
 
-class OpenType(StrEnum):
-    """How openly a dataset may be shared."""
-
-    UNCONDITIONAL = "unconditional"
-    CONDITIONAL = "conditional"
-    NOT_OPEN = "not_open"
-
-
-class Grade(StrEnum):
-    """How sensitive a dataset is."""
-
-    GENERAL = "general"
-    IMPORTANT = "important"
-    CORE = "core"
+__all__ = [
+    "GRADE_ORDER",
+    "OPEN_ORDER",
+    "Grade",
+    "OpenType",
+    "is_tradable_grade",
+    "needs_regulator_approval",
+    "strictest_grade",
+    "strictest_open_type",
+]
 
 
 GRADE_ORDER: dict[str, int] = {Grade.GENERAL: 0, Grade.IMPORTANT: 1, Grade.CORE: 2}
