@@ -188,7 +188,8 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     assert first_trade[-1]["seq"] == voucher["ledger"]["seq"]
     second_trade = [e["type"] for e in trade_events(entries, second["id"])]
     assert second_trade == ["order.requested", "order.accepted", "order.paid", "grant.issued",
-                            "order.delivered", "order.disputed", "order.settled"]
+                            "order.delivered", "order.disputed", "dispute.answered",
+                            "order.settled"]
     ruling = trade_events(entries, second["id"])[-1]["record"]["payload"]
     assert (ruling["outcome"], ruling["refunded_fen"]) == ("refund_partial", 20_000)
     def metered_usage() -> tuple[dict[str, Any], dict[str, Any]] | None:
