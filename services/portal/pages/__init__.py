@@ -12,6 +12,7 @@ from services.portal.pages import (
     membership,
     orders,
     provider,
+    provider_orders,
     provider_trading,
     provider_upload,
     regulator,
@@ -25,6 +26,6 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
-                   provider_upload, provider_trading, operator_pages, regulator, revocation,
-                   users, webhooks):
+                   provider_upload, provider_trading, provider_orders, operator_pages,
+                   regulator, revocation, users, webhooks):
         app.include_router(module.router)
