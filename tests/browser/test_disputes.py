@@ -10,7 +10,6 @@ import copy
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,8 @@ import httpx
 import pytest
 
 from services.audit.verify.casefile import verify_case_file
-from services.clients import AuditClient, BearerToken
 from tests.browser.conftest import screenshot, sign_in
-from tests.e2e.ledger_client import user_token, wait_for
+from tests.e2e.ledger_client import user_token, wait_for_entry
 from tests.e2e.processes import ServiceProcesses
 from tests.e2e.trading_client import PASSWORD, Party, TradingFloor
 
@@ -30,6 +28,8 @@ pytestmark = pytest.mark.e2e
 REGULATOR = ("regulator", "regulator-demo-2026")  # the demo regulator the seed creates
 PROVIDER, BUYER = "dispute-story-provider", "dispute-story-buyer"
 PRICE = 30_000
+SCHEMA = [{"name": "date", "type": "date", "required": True},
+          {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}]
 CSV = "date,line,riders\n2024-01-01,1号线,120345\n2024-01-02,1号线,118002\n".encode()
 
 
@@ -49,13 +49,7 @@ class Market:
         order = self.floor.order(self.buyer, self.offer["id"])
         self.floor.call("POST", "exchange", f"/v1/orders/{order['id']}/accept", self.provider)
         self.floor.pay(self.buyer, order["id"], f"dispute-story-pay-{order['id']}")
-        audit = AuditClient.connect(self.live.url("audit"),
-                                    credentials=BearerToken(user_token(self.live, *REGULATOR)))
-        try:
-            wait_for(lambda: audit.entries(after_seq=-1, limit=10, type="order.paid",
-                                           subject=order["id"]).items)
-        finally:
-            audit.close()
+        wait_for_entry(self.live, user_token(self.live, *REGULATOR), "order.paid", order["id"])
         return order
 
 
@@ -67,31 +61,8 @@ def market(live: ServiceProcesses) -> Market:
                             roles=["provider"], username=PROVIDER)
     buyer = floor.member(name="争议测试数据需求方", credit_code="91110108551385082Q",
                          roles=["buyer"], username=BUYER)
-    dataset = floor.list_dataset(provider, csv=CSV, schema=[
-        {"name": "date", "type": "date", "required": True},
-        {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}])
-    asset = floor.certified_asset(provider, [dataset["id"]])
-    offer = floor.call("POST", "exchange", "/v1/offers", provider, expect=201, json={
-        "asset_id": asset["id"], "plan": "one_time", "price_fen": PRICE, "term_days": 30,
-        "policy": {"purposes": ["commercial", "research"]}})
+    offer = floor.offered(provider, csv=CSV, schema=SCHEMA, price_fen=PRICE)
     return Market(live, floor, provider, buyer, offer)
-
-
-@pytest.fixture
-def tabs(browser: Any, live: ServiceProcesses) -> Iterator[Any]:
-    """Opens tabs with their own cookies (one per person), closed after the test."""
-    contexts: list[Any] = []
-
-    def open_tab() -> Any:
-        context = browser.new_context(base_url=live.url("portal"), locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900},
-                                      accept_downloads=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 def run_verify(case_file: Path, keys: Path) -> subprocess.CompletedProcess[str]:
@@ -102,11 +73,11 @@ def run_verify(case_file: Path, keys: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_dispute_is_argued_on_evidence_and_the_case_file_verifies_offline(
-        tabs: Any, live: ServiceProcesses, market: Market, tmp_path: Path) -> None:
+        person: Any, live: ServiceProcesses, market: Market, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     order_id = market.paid_order()["id"]
-    buyer = tabs()
+    buyer = person()
     sign_in(buyer, BUYER, PASSWORD)
     buyer.goto(f"/orders/{order_id}")
     buyer.get_by_label("争议陈述").fill("数据缺少两个月份")
@@ -120,7 +91,7 @@ def test_a_dispute_is_argued_on_evidence_and_the_case_file_verifies_offline(
     expect(buyer.locator(".evidence")).to_contain_text("order.paid")
     assert buyer.locator(f'form[action="/disputes/{dispute_id}/answer"]').count() == 0
 
-    provider = tabs()
+    provider = person()
     sign_in(provider, PROVIDER, PASSWORD)
     provider.goto("/provider")
     provider.locator(f'a[href="/provider/orders/{order_id}"]').click()
@@ -135,7 +106,7 @@ def test_a_dispute_is_argued_on_evidence_and_the_case_file_verifies_offline(
     expect(provider.get_by_role("status")).to_contain_text("答辩已提交")
     screenshot(provider, "dispute-answered")
 
-    regulator = tabs()
+    regulator = person()
     sign_in(regulator, *REGULATOR)
     regulator.goto("/regulator/disputes?status=open")
     regulator.locator(f'a[href="/regulator/disputes/{dispute_id}"]').click()
@@ -177,11 +148,11 @@ def test_a_dispute_is_argued_on_evidence_and_the_case_file_verifies_offline(
 
 
 def test_the_provider_opens_a_dispute_from_its_console_on_a_phone(
-        tabs: Any, market: Market) -> None:
+        person: Any, market: Market) -> None:
     from playwright.sync_api import expect
 
     order_id = market.paid_order()["id"]
-    provider = tabs()
+    provider = person()
     provider.set_viewport_size({"width": 375, "height": 800})
     sign_in(provider, PROVIDER, PASSWORD)
     provider.goto("/provider")
@@ -200,7 +171,7 @@ def test_the_provider_opens_a_dispute_from_its_console_on_a_phone(
     provider.wait_for_url("**/disputes/dsp_*")
     expect(provider.locator(".evidence").first).to_contain_text("order.accepted")
 
-    buyer = tabs()
+    buyer = person()
     sign_in(buyer, BUYER, PASSWORD)
     buyer.goto(provider.url.removeprefix(market.live.url("portal")))
     expect(buyer.locator("p.statement").first).to_have_text("需求方超出约定用途使用")
