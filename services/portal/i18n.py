@@ -798,6 +798,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "dispute.cited": ("裁决引用的证据", "Evidence the ruling cites"),
     "dispute.cite": ("裁决依据的证据", "Evidence this ruling rests on"),
     "dispute.case_file": ("下载案卷（含包含证明）", "Download the case file (with proofs)"),
+    "dispute.of_order": ("本订单的争议", "This order's dispute"),
+    "dispute.open_case": ("查看争议与答辩", "See the dispute and the answer"),
+    "dispute.opened_now": ("争议已提交，记入账本；需求方可在截止前答辩，之后由监管方裁决。",
+                           "The dispute is recorded in the ledger; the buyer may answer "
+                           "before the deadline, then a regulator rules."),
+    "dispute.back_to_orders": ("← 收到的订单", "← Incoming orders"),
     # --- revocation (issue 11, item 3): grants revoked, files withdrawn ---
     "revocation.title": ("访问授权与撤销", "Access grant and revocation"),
     "revocation.orders": ("订单授权", "Order grants"),

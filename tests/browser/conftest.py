@@ -85,6 +85,23 @@ def page(browser: Any, live: ServiceProcesses) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def person(browser: Any, live: ServiceProcesses) -> Iterator[Any]:
+    """A factory of browser tabs, each with its own cookies (one per person)."""
+    contexts: list[Any] = []
+
+    def open_tab() -> Any:
+        context = browser.new_context(base_url=live.url("portal"), locale="zh-CN",
+                                      viewport={"width": 1280, "height": 900},
+                                      accept_downloads=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
 def screenshot(page: Any, name: str) -> None:
     """Save the whole page as docs/screenshots/<name>.png when DATAEX_SCREENSHOTS is set."""
     if os.environ.get("DATAEX_SCREENSHOTS"):

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from services.clients import AuditClient, BearerToken
 from tests.browser.conftest import screenshot, sign_in
-from tests.e2e.ledger_client import user_token, wait_for
+from tests.e2e.ledger_client import user_token, wait_for_entry
 from tests.e2e.processes import ServiceProcesses
 from tests.e2e.trading_client import TradingFloor
 
@@ -18,6 +17,8 @@ pytestmark = pytest.mark.e2e
 
 REGULATOR = ("regulator", "regulator-demo-2026")  # the demo regulator the seed creates
 PRICE = 50_000
+SCHEMA = [{"name": "date", "type": "date", "required": True},
+          {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}]
 CSV = "date,line,riders\n2024-01-01,1号线,120345\n2024-01-02,1号线,118002\n".encode()
 TRADE_TYPES = ["order.requested", "order.accepted", "order.paid", "grant.issued",
                "order.delivered", "order.settled"]
@@ -31,26 +32,14 @@ def settled_order(live: ServiceProcesses) -> dict[str, Any]:
                             roles=["provider"], username="reg-story-provider")
     buyer = floor.member(name="监管测试数据需求方", credit_code="91110108551385082Q",
                          roles=["buyer"], username="reg-story-buyer")
-    dataset = floor.list_dataset(provider, csv=CSV, schema=[
-        {"name": "date", "type": "date", "required": True},
-        {"name": "line", "type": "string"}, {"name": "riders", "type": "integer"}])
-    asset = floor.certified_asset(provider, [dataset["id"]])
-    offer = floor.call("POST", "exchange", "/v1/offers", provider, expect=201, json={
-        "asset_id": asset["id"], "plan": "one_time", "price_fen": PRICE, "term_days": 30,
-        "policy": {"purposes": ["commercial", "research"]}})
+    offer = floor.offered(provider, csv=CSV, schema=SCHEMA, price_fen=PRICE)
     floor.deposit(buyer, PRICE)
     order = floor.order(buyer, offer["id"])
     floor.call("POST", "exchange", f"/v1/orders/{order['id']}/accept", provider)
     floor.pay(buyer, order["id"], "regulator-story-pay")
     floor.call("GET", "exchange", f"/v1/orders/{order['id']}/grant", buyer)
     floor.call("POST", "exchange", f"/v1/orders/{order['id']}/confirm", buyer)
-    audit = AuditClient.connect(live.url("audit"),
-                                credentials=BearerToken(user_token(live, *REGULATOR)))
-    try:
-        wait_for(lambda: audit.entries(after_seq=-1, limit=10, type="order.settled",
-                                       subject=order["id"]).items)
-    finally:
-        audit.close()
+    wait_for_entry(live, user_token(live, *REGULATOR), "order.settled", order["id"])
     return order
 
 

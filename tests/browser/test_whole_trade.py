@@ -9,14 +9,13 @@ invalid for a tampered leaf. No API is called by the test, only pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser.conftest import sign_in
-from tests.e2e.processes import OPERATOR, ServiceProcesses
+from tests.e2e.processes import OPERATOR
 
 pytestmark = pytest.mark.e2e
 
@@ -30,23 +29,6 @@ CSV = ("station,bikes,returned\n"
        + "".join(f"QT{n:03d},{n % 40},{(n * 7) % 40}\n" for n in range(500)))
 TRADE = ["order.requested", "order.accepted", "order.paid", "grant.issued",
          "order.delivered", "order.settled"]
-
-
-@pytest.fixture
-def person(browser: Any, live: ServiceProcesses) -> Iterator[Any]:
-    """A factory of browser tabs, each with its own cookies (one per person)."""
-    contexts: list[Any] = []
-
-    def open_tab() -> Any:
-        context = browser.new_context(base_url=live.url("portal"), locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900},
-                                      accept_downloads=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_tab
-    for context in contexts:
-        context.close()
 
 
 def apply(tab: Any, username: str, password: str, name: str, credit_code: str,

@@ -60,6 +60,17 @@ def wait_for(predicate: Any, timeout: float = 60.0, interval: float = 0.2) -> An
         time.sleep(interval)
 
 
+def wait_for_entry(procs: ServiceProcesses, token: str, type_: str, subject: str) -> None:
+    """Wait until the ledger holds an entry of ``type_`` about ``subject`` (the relay
+    delivers the outboxes asynchronously); ``token`` may read the ledger."""
+    audit = AuditClient.connect(procs.url("audit"), credentials=BearerToken(token))
+    try:
+        wait_for(lambda: audit.entries(after_seq=-1, limit=10, type=type_,
+                                       subject=subject).items)
+    finally:
+        audit.close()
+
+
 class ServiceEmitter:
     """Signs events as the catalog would and appends them over HTTP."""
 

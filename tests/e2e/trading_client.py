@@ -107,6 +107,16 @@ class TradingFloor:
         return dict(self.call("POST", "exchange", f"/v1/assets/{asset['id']}/review",
                               self.operator, json={"approve": True}))
 
+    def offered(self, provider: Party, *, csv: bytes, schema: list[dict[str, Any]],
+                price_fen: int) -> dict[str, Any]:
+        """A listed dataset of ``csv``, certified as an asset and offered once for 30 days
+        of commercial or research use."""
+        dataset = self.list_dataset(provider, csv=csv, schema=schema)
+        asset = self.certified_asset(provider, [dataset["id"]])
+        return dict(self.call("POST", "exchange", "/v1/offers", provider, expect=201, json={
+            "asset_id": asset["id"], "plan": "one_time", "price_fen": price_fen,
+            "term_days": 30, "policy": {"purposes": ["commercial", "research"]}}))
+
     def deposit(self, party: Party, amount_fen: int) -> None:
         """The operator records a bank deposit."""
         self.call("POST", "exchange", f"/v1/accounts/{party.org_id}/deposits", self.operator,

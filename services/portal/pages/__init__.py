@@ -12,6 +12,7 @@ from services.portal.pages import (
     membership,
     orders,
     provider,
+    provider_orders,
     provider_payouts,
     provider_trading,
     provider_upload,
@@ -26,6 +27,7 @@ from services.portal.pages import operator as operator_pages
 def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
-                   provider_upload, provider_trading, provider_payouts, operator_pages,
+                   provider_upload, provider_trading, provider_orders, provider_payouts,
+                   operator_pages,
                    regulator, revocation, users, webhooks):
         app.include_router(module.router)

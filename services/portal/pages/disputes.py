@@ -27,6 +27,35 @@ def cited(seqs: list[int], notes: dict[int, str] | None = None) -> list[dict[str
     return [{"ledger_seq": seq, "note": (notes or {}).get(seq, "")} for seq in sorted(set(seqs))]
 
 
+def dispute_errors(problem: ApiProblem) -> dict[str, str]:
+    """The exchange's refusal of a dispute by form field (its ``reason`` is the form's
+    statement; anything else under ``form``); a problem not about the input is raised
+    for the error pages."""
+    if problem.status not in SHOWN_ON_FORM:
+        raise problem
+    errors = field_errors(problem)
+    statement_error = errors.pop("reason", None)
+    if statement_error is not None:
+        errors["statement"] = statement_error
+    return errors
+
+
+def order_dispute(api: Caller, order: dict[str, Any]) -> dict[str, Any] | None:
+    """The order's dispute, for a link from its page (None when it was never disputed)."""
+    if not any(move["action"] == "dispute" for move in order["history"]):
+        return None
+    return next((d for d in api.exchange.disputes(limit=200) if d["order_id"] == order["id"]),
+                None)
+
+
+def citable_entries(api: Caller, order_id: str) -> list[dict[str, Any]]:
+    """The order's ledger entries to choose evidence from (none while the ledger is away)."""
+    try:
+        return api.exchange.order_ledger_entries(order_id)
+    except ApiProblem:
+        return []
+
+
 def may_answer(dispute: dict[str, Any], visitor: Visitor) -> bool:
     """Whether the visitor's organisation is the respondent and may still answer."""
     return (dispute["status"] == "open" and dispute["answered_at"] is None

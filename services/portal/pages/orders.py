@@ -20,7 +20,12 @@ from services.clients import ApiProblem
 from services.portal.access import ApiDep, BuyerDep
 from services.portal.backends import Caller
 from services.portal.i18n import Translator, choose_language
-from services.portal.pages.disputes import cited
+from services.portal.pages.disputes import (
+    citable_entries,
+    cited,
+    dispute_errors,
+    order_dispute,
+)
 from services.portal.pages.membership import field_errors
 from services.portal.templating import render
 
@@ -148,6 +153,7 @@ def order_view(request: Request, api: Caller, order_id: str, *,
     account = api.exchange.account() if "pay" in actions else None
     entries = citable_entries(api, order_id) if "dispute" in actions else []
     grant = grant_record(api, order_id) if order["status"] in GRANTED_STATES else None
+    dispute = order_dispute(api, order)
     revoked = grant is not None and grant["status"] == "revoked"
     done = request.query_params.get("done")
     return render(request, "buyer/order.html", {
@@ -155,20 +161,12 @@ def order_view(request: Request, api: Caller, order_id: str, *,
         "contract_json": json.dumps(contract["document"], ensure_ascii=False, indent=2),
         "files": downloadable_files(contract)
         if order["status"] in GRANTED_STATES and not revoked else [],
-        "grant": grant,
+        "grant": grant, "dispute": dispute,
         "problem": problem, "errors": errors or {},
         "form": form or {"statement": "", "evidence": []}, "entries": entries,
         "pay_key": idempotency_key(),
         "done": done if done in DONE_NOTICES else None,
     }, status_code=status_code)
-
-
-def citable_entries(api: Caller, order_id: str) -> list[dict[str, Any]]:
-    """The order's ledger entries to choose evidence from (none while the ledger is away)."""
-    try:
-        return api.exchange.order_ledger_entries(order_id)
-    except ApiProblem:
-        return []
 
 
 @router.get("/orders/{order_id}")
@@ -221,12 +219,7 @@ def dispute(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
     try:
         api.exchange.dispute_order(order_id, statement, cited(evidence or []))
     except ApiProblem as problem:
-        if problem.status not in SHOWN_ON_FORM:
-            raise
-        errors = field_errors(problem)
-        statement_error = errors.pop("reason", None)
-        if statement_error is not None:
-            errors["statement"] = statement_error
+        errors = dispute_errors(problem)
         return order_view(request, api, order_id, problem=problem if "form" in errors else None,
                           errors=errors, form={"statement": statement,
                                                "evidence": evidence or []},
