@@ -9,6 +9,7 @@ from services.portal.pages import (
     catalog,
     delivery,
     disputes,
+    keys,
     membership,
     orders,
     provider,
@@ -26,5 +27,5 @@ def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
                    provider_upload, provider_trading, operator_pages, regulator, revocation,
-                   users, webhooks):
+                   users, webhooks, keys):
         app.include_router(module.router)
