@@ -105,7 +105,9 @@ def _write_owner_only(path: Path, text: str) -> None:
 def wait_ready(urls: dict[str, str], timeout: float = 60.0) -> dict[str, str]:
     """Poll each service's ``/readyz`` until all answer 200; returns what is not ready."""
     deadline = time.monotonic() + timeout
-    pending = {name: ApiConnection(url, service=name, audience=AUDIENCES[name], timeout=2.0)
+    # Readiness is asked anonymously; the portal is no token audience.
+    pending = {name: ApiConnection(url, service=name, audience=AUDIENCES.get(name, name),
+                                   timeout=2.0)
                for name, url in urls.items()}
     try:
         while pending and time.monotonic() < deadline:
