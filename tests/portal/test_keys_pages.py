@@ -171,3 +171,16 @@ def test_an_organisation_without_a_key_sees_no_signature_field(trade: Trade) -> 
     page = trade.portal.client.get(f"/orders/{order_id}").text
     assert 'name="signature"' not in page
     assert trade.portal.client.get("/static/voucher_proof.js").status_code == 200
+
+
+def test_another_providers_order_is_not_found_and_english_reads(trade: Trade) -> None:
+    order_id = trade.placed()
+    assert trade.market.company
+    switch_to(trade.portal, "company")
+    assert trade.portal.client.get(f"/provider/orders/{order_id}/accept").status_code == 404
+    refused = trade.portal.client.post(f"/provider/orders/{order_id}/accept", data={
+        CSRF_FIELD: trade.portal.csrf("/provider"), "signature": "a..b"})
+    assert refused.status_code == 404
+    english = trade.portal.client.get("/me/keys?lang=en").text
+    assert "Register a public key" in english and "How to sign" in english
+    assert status_of(trade, order_id) == "requested"
