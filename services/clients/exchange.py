@@ -464,3 +464,23 @@ class ExchangeClient(ServiceApi):
         """A regulator revokes an authorisation, saying why."""
         return dict(self.connection.post_json(
             f"/v1/authorisations/{authorisation_id}/revoke", {"reason": reason}))
+
+    def my_keys(self) -> dict[str, Any]:
+        """The caller's organisation's signing keys, active and retired, newest first."""
+        return dict(self.connection.get_json("/v1/me/keys"))
+
+    def register_key(self, jwk: dict[str, Any], *, rotate: bool = False) -> dict[str, Any]:
+        """Register the organisation's public signing key, or with ``rotate`` replace the
+        active one (the old key is retired, what it signed still verifies)."""
+        path = "/v1/me/keys/rotate" if rotate else "/v1/me/keys"
+        return dict(self.connection.post_json(path, {"jwk": jwk}))
+
+    def signed_order_action(self, order_id: str, action: str, signature: str | None, *,
+                            idempotency_key: str | None = None) -> dict[str, Any]:
+        """``accept``, ``pay`` or ``confirm`` an order with the party's detached JWS over
+        the action's statement (``None`` sends none: the exchange's ``signature-required``
+        refusal then carries the statement to sign)."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        body = {"signature": signature} if signature else None
+        return dict(self.connection.post_json(f"/v1/orders/{order_id}/{action}", body,
+                                              headers=headers))

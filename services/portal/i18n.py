@@ -954,6 +954,108 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "pii.error.reason": ("请填写放行理由（至少 4 个字）。",
                          "Give the reason (at least 4 characters)."),
     # ---- end of issue 11, rights and not-open data ----
+    # --- party signatures (issue 11, items 4 and 6): /me/keys, signed order forms,
+    # the voucher's ledger proof checked in the browser ---
+    "me.keys": ("管理签名密钥", "Manage signing keys"),
+    "keys.title": ("单位签名密钥", "The organisation's signing keys"),
+    "keys.lead": ("登记单位的公钥后，本单位接受合同（供方接受订单、需方付款）和需方确认收货都须附上"
+                  "本单位用该密钥作出的签名，交易所只保存公钥。",
+                  "Once the organisation registers its public key, its contract acceptances "
+                  "(the provider's accept, the buyer's pay) and the buyer's confirmation "
+                  "must carry its signature by that key. The exchange keeps only the "
+                  "public key."),
+    "keys.registered": ("签名密钥已登记。", "The signing key is registered."),
+    "keys.rotated": ("签名密钥已轮换，原密钥已停用。",
+                     "The signing key is rotated; the old key is retired."),
+    "keys.yours": ("本单位的密钥", "Your organisation's keys"),
+    "keys.none": ("尚未登记密钥：本单位的操作无需签名。",
+                  "No key registered: your organisation's actions need no signature."),
+    "keys.kid": ("密钥标识（kid）", "Key id (kid)"),
+    "keys.alg": ("算法", "Algorithm"),
+    "keys.status": ("状态", "Status"),
+    "keys.valid": ("有效期", "Valid"),
+    "keys.until_rotated": ("至轮换为止", "until rotated"),
+    "key_status.active": ("使用中", "active"),
+    "key_status.retired": ("已停用", "retired"),
+    "keys.public_hint": ("任何人都可以读取本单位的全部密钥（含已停用的），以离线核验其签名：",
+                         "Anyone may read all your keys (retired ones too) to check your "
+                         "signatures offline:"),
+    "keys.register": ("登记公钥", "Register a public key"),
+    "keys.rotate": ("轮换密钥", "Rotate the key"),
+    "keys.jwk": ("公钥（JWK）", "Public key (JWK)"),
+    "keys.jwk_hint": ("粘贴 P-256（ES256）或 Ed25519（EdDSA）公钥的 JWK；"
+                      "切勿粘贴私钥（含 \"d\"）。",
+                      "Paste the JWK of a P-256 (ES256) or Ed25519 (EdDSA) public key; never "
+                      "the private key (with \"d\")."),
+    "keys.jwk_missing": ("请粘贴公钥 JWK。", "Paste the public JWK."),
+    "keys.jwk_not_json": ("这不是 JSON 对象形式的 JWK。", "This is not a JWK (a JSON object)."),
+    "keys.register_button": ("登记公钥", "Register key"),
+    "keys.rotate_button": ("轮换为此公钥", "Rotate to this key"),
+    "keys.rotate_hint": ("原密钥立即停用，此后不再用于签名；其已签署的内容仍可核验。",
+                         "The current key is retired at once and signs nothing more; what it "
+                         "signed still verifies."),
+    "keys.how": ("如何签名", "How to sign"),
+    "keys.how_what": ("登记密钥后，以下操作须由本单位签名：",
+                      "Once a key is registered, your organisation signs:"),
+    "keys.how_accept": ("供方接受订单：合同接受声明"
+                        "（dataex.acceptance_statement，角色 provider）；",
+                        "the provider's accept: the acceptance statement "
+                        "(dataex.acceptance_statement, role provider);"),
+    "keys.how_pay": ("需方付款：合同接受声明（角色 buyer）；",
+                     "the buyer's pay: the acceptance statement (role buyer);"),
+    "keys.how_confirm": ("需方确认收货：确认声明（dataex.confirmation_statement）。",
+                         "the buyer's confirmation: the confirmation statement "
+                         "(dataex.confirmation_statement)."),
+    "keys.how_statement": ("声明是一个 JSON 对象，包含订单号、合同的 SHA-256、角色和单位标识；"
+                           "首次提交未签名的操作时，页面会显示要签署的确切声明：",
+                           "A statement is a JSON object naming the order, the contract's "
+                           "SHA-256, the role and the organisation; submitting the action "
+                           "unsigned shows the exact statement to sign:"),
+    "keys.how_generate": ("用命令行生成密钥并签署声明（把页面上的声明保存为 statement.json）：",
+                          "Generate a key and sign a statement with the command line (save "
+                          "the statement shown on the page as statement.json):"),
+    "keys.how_generate_note": ("私钥留在本地，打印公钥 JWK", "the private key stays with "
+                               "you; prints the public JWK"),
+    "keys.how_format": ("签名是对声明规范化 JSON（RFC 8785）的分离式 JWS（RFC 7515 附录 F，"
+                        "HEADER..SIGNATURE），粘贴到操作表单的签名栏中提交。",
+                        "The signature is a detached JWS (RFC 7515 Appendix F, "
+                        "HEADER..SIGNATURE) over the statement's canonical JSON (RFC 8785); "
+                        "paste it into the action form's signature field."),
+    "sign.statement_lead": ("请用本单位的签名密钥签署以下声明：",
+                            "Sign this statement with your organisation's signing key:"),
+    "sign.statement_hint": ("保存为 statement.json，运行 "
+                            "dataex sign statement.json --key 私钥.pem，"
+                            "把输出粘贴到下面。",
+                            "Save it as statement.json, run dataex sign statement.json --key "
+                            "your-key.pem and paste the output below."),
+    "sign.first_submit": ("本单位已登记签名密钥：提交后页面会显示要签署的声明。",
+                          "Your organisation has a signing key: submit to see the statement "
+                          "to sign."),
+    "sign.field": ("本单位签名（分离式 JWS）", "Your organisation's signature (detached JWS)"),
+    "sign.field_hint": ("形如 HEADER..SIGNATURE", "In the form HEADER..SIGNATURE"),
+    "sign.accept_title": ("签署并接受订单", "Sign and accept the order"),
+    "sign.back_console": ("返回供方控制台", "Back to the provider console"),
+    "sign.order": ("订单", "Order"),
+    "sign.contract_sha256": ("合同 SHA-256", "Contract SHA-256"),
+    "vproof.title": ("账本证明（在浏览器中核验）", "Ledger proof (checked in your browser)"),
+    "vproof.lead": ("凭证附带其结算记录在账本中的包含证明和已签名检查点；"
+                    "本页在您的浏览器中自行核验，"
+                    "无需信任门户。",
+                    "The voucher carries its settlement entry's inclusion proof in the ledger "
+                    "and the signed checkpoint; this page checks them in your browser, "
+                    "without taking the portal's word."),
+    "vproof.not_yet": ("账本尚未证明该结算记录；稍后刷新。",
+                       "The ledger has not proven the settlement entry yet; reload later."),
+    "vproof.no_keys": ("暂时无法取得账本公钥，无法核验。",
+                       "The ledger's keys cannot be fetched now; the proof cannot be checked."),
+    "vproof.seq": ("账本序号", "Ledger sequence"),
+    "vproof.verdict_valid": ("验证通过：结算记录包含在已签名的检查点中。",
+                             "Valid: the settlement entry is in the signed checkpoint."),
+    "vproof.step_event": ("记录是本凭证的结算事件", "The entry is this voucher's settlement"),
+    "vproof.other_event": ("记录不是本凭证的结算事件", "the entry is not this voucher's "
+                           "settlement"),
+    "vproof.malformed": ("证明格式有误", "the proof is malformed"),
+    # --- end party signatures ---
 }
 
 

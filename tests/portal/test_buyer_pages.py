@@ -74,6 +74,11 @@ class Trade:
 
 @pytest.fixture
 def trade(portal: Portal) -> Trade:
+    return open_trade(portal)
+
+
+def open_trade(portal: Portal) -> Trade:
+    """An offer of a listed file, and the portal signed in as its buyer."""
     market = Market(portal.stack)
     wire_grants(portal.stack)
     listed, _ = listed_with_file(market)

@@ -9,6 +9,7 @@ from services.portal.pages import (
     catalog,
     delivery,
     disputes,
+    keys,
     membership,
     orders,
     provider,
@@ -28,6 +29,5 @@ def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
                    provider_upload, provider_trading, provider_orders, provider_payouts,
-                   operator_pages,
-                   regulator, revocation, users, webhooks):
+                   operator_pages, regulator, revocation, users, webhooks, keys):
         app.include_router(module.router)

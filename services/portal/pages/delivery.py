@@ -5,13 +5,14 @@ and offered as JSON."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.exceptions import HTTPException
 
-from services.clients import BearerToken, CatalogClient
+from services.clients import ApiProblem, BearerToken, CatalogClient
 from services.portal.access import ApiDep, BuyerDep
-from services.portal.backends import Backends
+from services.portal.backends import Backends, Caller
 from services.portal.pages.orders import downloadable_files
 from services.portal.streaming import streamed_file
 from services.portal.templating import render
@@ -35,12 +36,26 @@ def download(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
 
 @router.get("/orders/{order_id}/voucher")
 def voucher_page(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str) -> Response:
-    """The signed trade voucher and the exchange's verdict on its signature."""
+    """The signed trade voucher, the exchange's verdict on its signature, and the
+    voucher's ledger proof with the ledger's published keys, which the browser checks
+    itself (static/voucher_proof.js)."""
     voucher = api.exchange.order_voucher(order_id)
     verdict = api.exchange.verify_document(voucher)
+    ledger = voucher.get("ledger") or {}
+    proven = "inclusion_proof" in ledger
     return render(request, "buyer/voucher.html", {
         "order_id": order_id, "voucher": voucher, "verdict": verdict,
+        "ledger": ledger if proven else None,
+        "ledger_keys": ledger_keys(api) if proven else None,
         "voucher_json": json.dumps(voucher, ensure_ascii=False, indent=2)})
+
+
+def ledger_keys(api: Caller) -> dict[str, Any] | None:
+    """The ledger's published checkpoint and source keys (None while it is away)."""
+    try:
+        return api.audit.keys()
+    except ApiProblem:
+        return None
 
 
 @router.get("/orders/{order_id}/voucher.json")

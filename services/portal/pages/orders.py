@@ -26,6 +26,7 @@ from services.portal.pages.disputes import (
     dispute_errors,
     order_dispute,
 )
+from services.portal.pages.keys import SignatureField, has_active_key, signing_context
 from services.portal.pages.membership import field_errors
 from services.portal.templating import render
 
@@ -41,6 +42,9 @@ GRANTED_STATES = frozenset({"paid", "delivered", "disputed", "settled"})
 DONE_NOTICES = frozenset({"placed", "paid", "cancelled", "settled", "disputed"})
 # Refusals a form shows on its page; others (401, 404, 5xx) go to the error pages.
 SHOWN_ON_FORM = frozenset({400, 403, 409, 422})
+
+# The buyer's steps its organisation signs once it has registered a key.
+SIGNED_ACTIONS = frozenset({"pay", "confirm"})
 
 IdempotencyField = Annotated[str, Form(min_length=8, max_length=100)]
 
@@ -145,8 +149,10 @@ def grant_record(api: Caller, order_id: str) -> dict[str, Any] | None:
 
 def order_view(request: Request, api: Caller, order_id: str, *,
                problem: ApiProblem | None = None, errors: dict[str, str] | None = None,
-               form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    """The order page: facts, timeline, contract and the forms of the buyer's next steps."""
+               form: dict[str, Any] | None = None, signing: dict[str, Any] | None = None,
+               status_code: int = 200) -> Response:
+    """The order page: facts, timeline, contract and the forms of the buyer's next steps
+    (with the signature field once the buyer's organisation signs them)."""
     order = api.exchange.order(order_id)
     contract = api.exchange.order_contract(order_id)
     actions = set(order["next_actions"])
@@ -155,6 +161,7 @@ def order_view(request: Request, api: Caller, order_id: str, *,
     grant = grant_record(api, order_id) if order["status"] in GRANTED_STATES else None
     dispute = order_dispute(api, order)
     revoked = grant is not None and grant["status"] == "revoked"
+    needs_signature = bool(actions & SIGNED_ACTIONS) and has_active_key(api)
     done = request.query_params.get("done")
     return render(request, "buyer/order.html", {
         "order": order, "contract": contract, "actions": actions, "account": account,
@@ -165,6 +172,7 @@ def order_view(request: Request, api: Caller, order_id: str, *,
         "problem": problem, "errors": errors or {},
         "form": form or {"statement": "", "evidence": []}, "entries": entries,
         "pay_key": idempotency_key(),
+        "signing": signing, "needs_signature": needs_signature,
         "done": done if done in DONE_NOTICES else None,
     }, status_code=status_code)
 
@@ -176,24 +184,28 @@ def order_page(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str) ->
 
 
 def _act(request: Request, api: Caller, order_id: str, done: str,
-         call: Callable[[], Any]) -> Response:
+         call: Callable[[], Any], action: str = "") -> Response:
     """Take one step on the order; back to its page with a notice, or the page again with
-    the exchange's refusal."""
+    the exchange's refusal (next to the signature field when it is about the
+    signature, with the statement to sign)."""
     try:
         call()
     except ApiProblem as problem:
         if problem.status not in SHOWN_ON_FORM:
             raise
-        return order_view(request, api, order_id, problem=problem, status_code=problem.status)
+        signing = signing_context(problem, action) if action else None
+        return order_view(request, api, order_id, problem=None if signing else problem,
+                          signing=signing, status_code=problem.status)
     return RedirectResponse(f"/orders/{order_id}?done={done}", status_code=303)
 
 
 @router.post("/orders/{order_id}/pay")
 def pay(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
-        idempotency_key: IdempotencyField) -> Response:
-    """Pay into escrow with the form's key (a resubmission is not charged twice)."""
-    return _act(request, api, order_id, "paid",
-                lambda: api.exchange.pay_order(order_id, idempotency_key=idempotency_key))
+        idempotency_key: IdempotencyField, signature: SignatureField = "") -> Response:
+    """Pay into escrow with the form's key (a resubmission is not charged twice), signed
+    when the organisation signs its acceptances."""
+    return _act(request, api, order_id, "paid", lambda: api.exchange.signed_order_action(
+        order_id, "pay", signature.strip() or None, idempotency_key=idempotency_key), "pay")
 
 
 @router.post("/orders/{order_id}/cancel")
@@ -204,10 +216,12 @@ def cancel(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str) -> Res
 
 
 @router.post("/orders/{order_id}/confirm")
-def confirm(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str) -> Response:
-    """Confirm receipt: the order settles and the voucher is issued."""
-    return _act(request, api, order_id, "settled",
-                lambda: api.exchange.confirm_order(order_id))
+def confirm(request: Request, buyer: BuyerDep, api: ApiDep, order_id: str,
+            signature: SignatureField = "") -> Response:
+    """Confirm receipt: the order settles and the voucher is issued (signed when the
+    organisation signs its confirmations)."""
+    return _act(request, api, order_id, "settled", lambda: api.exchange.signed_order_action(
+        order_id, "confirm", signature.strip() or None), "confirm")
 
 
 @router.post("/orders/{order_id}/dispute")

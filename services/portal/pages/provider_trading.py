@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from services.clients import ApiProblem
 from services.portal.access import ApiDep, ProviderDep
 from services.portal.backends import Caller
+from services.portal.pages.keys import SignatureField, has_active_key, signing_context
 from services.portal.pages.provider import dataset_page_for, invalid_field, see_other
 from services.portal.pages.provider_forms import FormInvalid, api_field_errors, fen_from_yuan
 from services.portal.templating import render
@@ -175,10 +176,33 @@ def withdraw_offer(_member: ProviderDep, api: ApiDep, offer_id: str,
     return see_other(back if back.startswith("/provider") else "/provider")
 
 
+def _accept_page(request: Request, api: Caller, order_id: str,
+                 problem: ApiProblem | None = None, status_code: int = 200) -> Response:
+    return render(request, "provider/accept.html", {
+        "order": api.exchange.order(order_id), "needs_signature": has_active_key(api),
+        "signing": signing_context(problem, "accept"), "action": "accept",
+    }, status_code=status_code)
+
+
+@router.get("/orders/{order_id}/accept")
+def accept_form(request: Request, _member: ProviderDep, api: ApiDep, order_id: str) -> Response:
+    """The acceptance of a requested order, with the signature field when the
+    organisation signs its acceptances."""
+    return _accept_page(request, api, order_id)
+
+
 @router.post("/orders/{order_id}/accept")
-def accept_order(_member: ProviderDep, api: ApiDep, order_id: str) -> Response:
-    """Accept a requested order: the contract is concluded."""
-    api.exchange.accept_order(order_id)
+def accept_order(request: Request, _member: ProviderDep, api: ApiDep, order_id: str,
+                 signature: SignatureField = "") -> Response:
+    """Accept a requested order: the contract is concluded. Once the organisation has a
+    signing key the exchange asks for its signature over the acceptance statement; the
+    statement and the refusal are then shown on the acceptance page."""
+    try:
+        api.exchange.signed_order_action(order_id, "accept", signature.strip() or None)
+    except ApiProblem as problem:
+        if signing_context(problem, "accept") is None:
+            raise
+        return _accept_page(request, api, order_id, problem, status_code=problem.status)
     return see_other("/provider#orders")
 
 

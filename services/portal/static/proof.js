@@ -124,7 +124,7 @@ export function tampered(entry) {
   return { ...entry, record: { ...entry.record, event_id: id.slice(0, -1) + last } };
 }
 
-async function ed25519Valid(jwk, signatureHex, message) {
+export async function ed25519Valid(jwk, signatureHex, message) {
   const key = await crypto.subtle.importKey(
     "jwk", { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, { name: "Ed25519" }, false, ["verify"]);
   return crypto.subtle.verify({ name: "Ed25519" }, key, hexToBytes(signatureHex), message);
