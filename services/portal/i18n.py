@@ -948,6 +948,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "pii.error.reason": ("请填写放行理由（至少 4 个字）。",
                          "Give the reason (at least 4 characters)."),
     # ---- end of issue 11, rights and not-open data ----
+    # ---- issue 18, grant scope and file access ----
+    "dataset.file_restricted": (
+        "逐列质量指标与样例数据取自数据本身，仅向有权获取该文件者（持有授权凭证的买方、发布单位、"
+        "运营方与监管方）提供。",
+        "Column figures and sample rows come from the data itself: only those with the "
+        "right to the file (a buyer with a grant, the publisher, operators, regulators) "
+        "see them."),
+    # ---- end of issue 18, grant scope and file access ----
 }
 
 
