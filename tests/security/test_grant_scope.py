@@ -4,6 +4,7 @@ without the right to the file. Each test reproduces a finding of the assessment.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.catalog.test_grant_downloads import Trade, problem
@@ -126,3 +127,64 @@ def test_medium_not_open_file_derivatives_stay_hidden(market: Market) -> None:
         assert reads(trade, trade.file["id"], who) == dict.fromkeys(FILE_ROUTES, 404)
     # a conditional grant does not follow the dataset into not-open
     problem(trade.download(), 403, "classification-changed")
+
+
+def submit_update(trade: Trade) -> dict[str, object]:
+    """The provider submits the dataset's current revision as an update of the asset."""
+    market = trade.market
+    answer = market.exchange.post(f"/v1/assets/{trade.offer['asset_id']}/updates",
+                                  json={"dataset_id": trade.dataset["id"]},
+                                  headers=bearer(market.provider))
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def review_update(trade: Trade, update: dict[str, object], token: str, **body: object
+                  ) -> httpx.Response:
+    response: httpx.Response = trade.market.exchange.post(
+        f"/v1/assets/{trade.offer['asset_id']}/updates/{update['id']}/review",
+        json=body, headers=bearer(token))
+    return response
+
+
+def test_high_new_revision_reaches_subscribers_only_after_review(market: Market) -> None:
+    """An offer that includes updates: the provider's new file reaches the buyer only
+    once an operator approves the update; a rejected update never does."""
+    wire_grants(market.stack, cache_seconds=0)
+    trade = Trade(market, {"includes_updates": True})
+    assert trade.offer["includes_updates"] is True
+    newer = upload(market.stack, trade.dataset["id"], market.provider, NEWER,
+                   name="ridership-2.csv")
+    url = f"/v1/datasets/{trade.dataset['id']}/files/{newer['id']}/content"
+    catalog = market.stack.catalog
+    problem(catalog.get(url, headers=trade.headers), 403, "file-not-granted")
+    update = submit_update(trade)
+    assert update["status"] == "pending"
+    assert [f["sha256"] for f in update["files"]] == [newer["sha256"]]  # type: ignore[attr-defined]
+    problem(catalog.get(url, headers=trade.headers), 403, "file-not-granted")
+    assert review_update(trade, update, market.provider, approve=True).status_code == 403
+    approved = review_update(trade, update, market.operator, approve=True)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+    served = catalog.get(url, headers=trade.headers)
+    assert served.status_code == 200, served.text
+    assert served.content == NEWER
+    assert trade.download().status_code == 200  # the contract's own file still
+    problem(review_update(trade, update, market.operator, approve=False, reason="晚了"),
+            409, "update-decided")
+    listed = market.exchange.get(f"/v1/assets/{trade.offer['asset_id']}/updates",
+                                 headers=bearer(market.buyer))
+    assert listed.status_code == 404
+
+
+def test_high_new_revision_never_reaches_buyers_without_updates(market: Market) -> None:
+    """An offer that does not include updates: even an approved update stays out."""
+    wire_grants(market.stack, cache_seconds=0)
+    trade = Trade(market)
+    assert trade.offer["includes_updates"] is False
+    newer = upload(market.stack, trade.dataset["id"], market.provider, NEWER,
+                   name="ridership-2.csv")
+    update = submit_update(trade)
+    assert review_update(trade, update, market.operator, approve=True).status_code == 200
+    url = f"/v1/datasets/{trade.dataset['id']}/files/{newer['id']}/content"
+    problem(market.stack.catalog.get(url, headers=trade.headers), 403, "file-not-granted")

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.exchange.assets import repository as assets
 from services.exchange.assets.tables import Asset
 from services.exchange.grants.tables import AccessGrant, GrantUsage
 from services.exchange.market.pricing import MeterUnit
@@ -78,14 +79,20 @@ class GrantReach:
 
 
 def reach_of(session: Session, grant: AccessGrant) -> GrantReach:
-    """The files the order's contract pins (each dataset's files at registration),
-    with the asset's grade and open type as the ceiling the catalog enforces."""
+    """The files the order's contract pins (each dataset's files at registration), and
+    when the offer included updates those of the asset's approved updates; with the
+    asset's grade and open type as the ceiling the catalog enforces."""
     order = session.get(Order, grant.order_id)
     assert order is not None, f"grant {grant.id} has no order"
-    pinned = contract_terms(session, order).dataset_hashes
+    terms = contract_terms(session, order)
+    pinned = terms.dataset_hashes
     files = [GrantedFile(dataset_id=str(d["dataset_id"]), file_id=str(f["id"]),
                          sha256=str(f["sha256"]))
              for d in pinned for f in d.get("files") or []]
+    if terms.includes_updates:
+        files += [GrantedFile(dataset_id=dataset_id, file_id=str(f["id"]),
+                              sha256=str(f["sha256"]))
+                  for dataset_id, f in assets.approved_update_files(session, order.asset_id)]
     asset = session.get(Asset, order.asset_id)
     return GrantReach(files=files, grade=asset.grade if asset else None,
                       open_type=asset.open_type if asset else None)
