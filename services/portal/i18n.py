@@ -1056,6 +1056,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
                            "settlement"),
     "vproof.malformed": ("证明格式有误", "the proof is malformed"),
     # --- end party signatures ---
+    # ---- issue 18, grant scope and file access ----
+    "dataset.file_restricted": (
+        "逐列质量指标与样例数据取自数据本身，仅向有权获取该文件者（持有授权凭证的买方、发布单位、"
+        "运营方与监管方）提供。",
+        "Column figures and sample rows come from the data itself: only those with the "
+        "right to the file (a buyer with a grant, the publisher, operators, regulators) "
+        "see them."),
+    # ---- end of issue 18, grant scope and file access ----
 }
 
 

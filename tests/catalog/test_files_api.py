@@ -161,7 +161,8 @@ class GrantExchange:
         return httpx.Response(200, json={
             "order_id": "ord_1", "buyer_org_id": "org_buyer", "expires_at": "2099-01-01T00:00:00Z",
             "unit": None, "quota": None, "used_calls": 0, "used_rows": 0,
-            "checked_at": "2026-01-01T00:00:00Z", **grant, "grant_id": grant_id,
+            "checked_at": "2026-01-01T00:00:00Z", "grade": "general",
+            "open_type": "conditional", **grant, "grant_id": grant_id,
             "max_cache_seconds": 30})
 
 
@@ -187,9 +188,12 @@ def test_conditional_content_needs_an_active_grant(stack: Stack, callers: Caller
     dataset = callers.listed(open_type="conditional")
     other = callers.listed(open_type="conditional",
                            title={"zh": "另一个数据集", "en": "Another dataset"})
-    file_id = upload(stack, dataset["id"], callers.provider, CSV).json()["id"]
+    uploaded = upload(stack, dataset["id"], callers.provider, CSV).json()
+    file_id = uploaded["id"]
     url = f"/v1/datasets/{dataset['id']}/files/{file_id}/content"
-    exchange.grants["grt_1"] = {"status": "active", "dataset_ids": [dataset["id"]]}
+    pinned = [{"dataset_id": dataset["id"], "file_id": file_id, "sha256": uploaded["sha256"]}]
+    exchange.grants["grt_1"] = {"status": "active", "dataset_ids": [dataset["id"]],
+                                "files": pinned}
     exchange.grants["grt_2"] = {"status": "active", "dataset_ids": [other["id"]]}
 
     assert stack.catalog.get(url).status_code == 401

@@ -1,4 +1,5 @@
-"""File routes: upload with analysis, the quality report, the masked sample, content."""
+"""File routes: upload with analysis, the quality report, the masked sample, content,
+rows; every read goes through :func:`services.catalog.files.access.file_access`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.catalog.files import service
+from services.catalog.files.access import file_access
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
@@ -26,7 +28,7 @@ from services.catalog.files.schemas import (
 )
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, app_state
-from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
+from services.shared.auth import CurrentPrincipal, OptionalPrincipalOrGrant
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
 
@@ -123,25 +125,29 @@ async def upload_file(
         staged.unlink(missing_ok=True)
 
 
-@router.get("/datasets/{dataset_id}/files/{file_id}/quality", responses=_PROBLEMS,
-            summary="A file's quality report (whoever sees the dataset)")
+@router.get("/datasets/{dataset_id}/files/{file_id}/quality", responses=_CONTENT_PROBLEMS,
+            summary="A file's quality report (who may read the file)")
 def file_quality(dataset_id: str, file_id: str, session: SessionDep,
-                 viewer: OptionalPrincipal) -> FileQuality:
-    """The GB/T 36344 quality report, column figures and schema violations."""
-    record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
-                                  viewer=viewer)
+                 viewer: OptionalPrincipalOrGrant, grants: GrantsDep) -> FileQuality:
+    """The GB/T 36344 quality report, column figures and schema violations. Column
+    figures and violations are derived from the data, so who may read them is who may
+    read the file (the dataset document's quality scores are public)."""
+    record, _ = file_access(session, grants, dataset_id=dataset_id, file_id=file_id,
+                            viewer=viewer)
     return FileQuality.model_validate({"file_id": record.id, "sha256": record.sha256,
                                        "rows": record.rows, "quality": record.quality,
                                        "pii": record.pii})
 
 
-@router.get("/datasets/{dataset_id}/files/{file_id}/sample", responses=_PROBLEMS,
-            summary="A file's first rows, personal information masked")
+@router.get("/datasets/{dataset_id}/files/{file_id}/sample", responses=_CONTENT_PROBLEMS,
+            summary="A file's first rows, personal information masked (who may read the "
+                    "file)")
 def file_sample(dataset_id: str, file_id: str, session: SessionDep,
-                viewer: OptionalPrincipal) -> FileSample:
-    """The masked sample rows taken at upload."""
-    record = service.visible_file(session, dataset_id=dataset_id, file_id=file_id,
-                                  viewer=viewer)
+                viewer: OptionalPrincipalOrGrant, grants: GrantsDep) -> FileSample:
+    """The masked sample rows taken at upload: real rows, so who may read them is who
+    may read the file."""
+    record, _ = file_access(session, grants, dataset_id=dataset_id, file_id=file_id,
+                            viewer=viewer)
     return FileSample.model_validate({"file_id": record.id, "rows": record.sample})
 
 
@@ -202,8 +208,8 @@ def file_content(
     cannot count it (nothing is served or recorded then)."""
     db: Database = request.app.state.db
     with db.reading() as session:
-        record, access = service.content_access(session, grants, dataset_id=dataset_id,
-                                                file_id=file_id, viewer=viewer)
+        record, access = file_access(session, grants, dataset_id=dataset_id,
+                                     file_id=file_id, viewer=viewer)
     etag = f'"{record.sha256}"'
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
     media = "text/csv; charset=utf-8" if record.format == "csv" else "application/jsonl"
@@ -250,8 +256,8 @@ def file_rows(
     downloads); every call is recorded in the ledger (`data.accessed`, `via: rows`)."""
     db: Database = request.app.state.db
     with db.reading() as session:
-        record, access = service.content_access(session, grants, dataset_id=dataset_id,
-                                                file_id=file_id, viewer=viewer)
+        record, access = file_access(session, grants, dataset_id=dataset_id,
+                                     file_id=file_id, viewer=viewer)
     names = [str(c["name"]) for c in (record.quality or {}).get("columns", [])
              if c.get("present", True)]
     wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None

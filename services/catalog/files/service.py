@@ -1,5 +1,5 @@
-"""File rules: attach an analysed upload to a dataset revision, show its quality report
-and masked sample, decide who may download its content."""
+"""File rules: attach an analysed upload to a dataset revision, withdraw it, count and
+record what is served (who may read a file is :mod:`services.catalog.files.access`)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.catalog.analysis.analyze import analyze_file
 from services.catalog.analysis.rejection import FileRejected
 from services.catalog.analysis.result import FileAnalysis, to_jsonable
-from services.catalog.datasets import model
 from services.catalog.datasets import service as datasets
 from services.catalog.datasets.metadata import metadata_of, write_metadata
 from services.catalog.datasets.model import Action, DatasetStatus
-from services.catalog.datasets.tables import Dataset, DatasetRevision
+from services.catalog.datasets.tables import DatasetRevision
+from services.catalog.files.access import Access, file_of
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker, UsageUnanswered
 from services.catalog.files.schemas import UploadedFile
@@ -30,7 +29,7 @@ from services.shared.database import Database
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.outbox import Outbox
-from services.shared.problems import Forbidden, Gone, InvalidInput, NotFound, Unauthorized
+from services.shared.problems import Forbidden, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -132,26 +131,6 @@ def file_out(record: DatasetFile) -> UploadedFile:
          "quality": record.quality, "created_at": uploaded, "uploaded_at": uploaded})
 
 
-def visible_file(session: Session, *, dataset_id: str, file_id: str,
-                 viewer: Principal | None) -> DatasetFile:
-    """A file of a dataset the caller may see (404 otherwise)."""
-    dataset = datasets._visible(session, dataset_id, viewer)
-    return _file_of(session, dataset, file_id)
-
-
-def _file_of(session: Session, dataset: Dataset, file_id: str) -> DatasetFile:
-    record = session.scalars(
-        select(DatasetFile).where(DatasetFile.id == file_id,
-                                  DatasetFile.dataset_id == dataset.id)
-    ).first()
-    if record is None:
-        raise NotFound(f"dataset {dataset.id} has no file {file_id}", slug="file-not-found")
-    if record.withdrawn_at is not None:
-        raise Gone(f"file {file_id} was withdrawn by its publisher and is no longer served",
-                   slug="file-withdrawn")
-    return record
-
-
 def withdraw_file(session: Session, outbox: Outbox, *, dataset_id: str, file_id: str,
                   reason: str, actor: Principal) -> DatasetFile:
     """The publisher withdraws a file (uploaded by mistake): it is no longer listed or
@@ -165,7 +144,7 @@ def withdraw_file(session: Session, outbox: Outbox, *, dataset_id: str, file_id:
     if actor.org != dataset.publisher_org_id:
         raise Forbidden("only the dataset's publisher withdraws its files",
                         slug="publisher-only")
-    record = _file_of(session, dataset, file_id)
+    record = file_of(session, dataset, file_id)
     record.withdrawn_at, record.withdrawn_by, record.withdraw_reason = (
         utcnow(), actor.subject, note)
     outbox.record(session, type="dataset.file_withdrawn", actor=actor.subject,
@@ -174,58 +153,6 @@ def withdraw_file(session: Session, outbox: Outbox, *, dataset_id: str, file_id:
                            "revision": record.revision, "file_id": record.id,
                            "sha256": record.sha256, "reason_sha256": text_sha256(note)})
     return record
-
-
-@dataclass(frozen=True)
-class Access:
-    """Why a download is allowed (and, for a metered grant, what it counts: ``call`` or
-    ``1000_rows``)."""
-
-    basis: str
-    subject: str
-    org: str | None
-    grant_id: str | None = None
-    meter: str | None = None
-
-
-def content_access(session: Session, grants: GrantChecker, *, dataset_id: str, file_id: str,
-                   viewer: Principal | None) -> tuple[DatasetFile, Access]:
-    """The file, if the caller may download it: anyone for an unconditional-open listed
-    dataset; the publisher; operators; the holder of an active grant covering it."""
-    dataset = session.get(Dataset, dataset_id)
-    if dataset is None:
-        raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
-    listed = dataset.status == DatasetStatus.LISTED.value
-    if viewer is not None and viewer.kind == "grant":
-        claims = viewer.claims
-        ids = claims.get("dataset_ids")
-        grant_id = claims.get("grant_id")
-        if not isinstance(ids, list) or not isinstance(grant_id, str) or \
-                dataset.id not in ids:
-            raise Forbidden("the grant does not cover this dataset", slug="grant-scope")
-        status = grants.require_active(grant_id, dataset.id)
-        meter = status.unit
-        return _file_of(session, dataset, file_id), Access(
-            "grant", viewer.subject, viewer.org, grant_id,
-            meter=str(meter) if meter else None)
-    visible = model.is_visible(
-        status=DatasetStatus(dataset.status), publisher_org_id=dataset.publisher_org_id,
-        viewer_org=viewer.org if viewer else None,
-        viewer_roles=viewer.roles if viewer else frozenset(), open_type=dataset.open_type,
-    )
-    if not visible:
-        raise NotFound(f"no dataset {dataset_id}", slug="dataset-not-found")
-    record = _file_of(session, dataset, file_id)
-    if listed and dataset.open_type == "unconditional":
-        return record, Access("open", viewer.subject if viewer else "anonymous",
-                              viewer.org if viewer else None)
-    if viewer is None:
-        raise Unauthorized("this file needs a grant token", slug="grant-required")
-    if viewer.org == dataset.publisher_org_id:
-        return record, Access("owner", viewer.subject, viewer.org)
-    if viewer.has_role("operator"):
-        return record, Access("operator", viewer.subject, viewer.org)
-    raise Forbidden("this file needs a grant token for the dataset", slug="grant-required")
 
 
 @dataclass(frozen=True)

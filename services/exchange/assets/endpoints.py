@@ -14,6 +14,8 @@ from services.exchange.assets.schemas import (
     Decision,
     PinnedDataset,
     Revocation,
+    UpdateIn,
+    UpdateOut,
 )
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
@@ -119,3 +121,34 @@ def certificate(asset_id: str, session: SessionDep, response: Response) -> dict[
         raise NotFound(f"asset {asset_id} has no certificate")
     response.headers["X-Registration-Status"] = asset.status
     return asset.certificate
+
+
+@router.post("/assets/{asset_id}/updates", status_code=status.HTTP_201_CREATED,
+             response_model=UpdateOut,
+             summary="Submit a dataset's new revision as an update of the asset (its owner)")
+def submit_update(asset_id: str, body: UpdateIn, uow: UnitOfWorkDep,
+                  actor: Provider) -> UpdateOut:
+    """Pins the dataset's current revision and files for an operator's review. Once
+    approved, buyers whose offer includes updates (`includes_updates`) reach its files;
+    other buyers keep exactly the files their contract pins."""
+    return UpdateOut.model_validate(service.submit_update(
+        uow, asset_id=asset_id, dataset_id=body.dataset_id, actor=actor))
+
+
+@router.get("/assets/{asset_id}/updates", response_model=list[UpdateOut],
+            summary="An asset's updates (its owner, operators, regulators)")
+def list_updates(asset_id: str, session: SessionDep,
+                 viewer: CurrentPrincipal) -> list[UpdateOut]:
+    """Oldest first, with their review status."""
+    return [UpdateOut.model_validate(u) for u in service.updates_of(session, asset_id, viewer)]
+
+
+@router.post("/assets/{asset_id}/updates/{update_id}/review", response_model=UpdateOut,
+             summary="Approve or reject an asset's update (operators)")
+def review_update(asset_id: str, update_id: str, body: Decision, uow: UnitOfWorkDep,
+                  actor: Operator) -> UpdateOut:
+    """pending → approved (grants that include updates reach its files) or → rejected
+    (with a reason)."""
+    return UpdateOut.model_validate(service.review_update(
+        uow, asset_id=asset_id, update_id=update_id, approve=body.approve,
+        reason=body.reason, actor=actor))

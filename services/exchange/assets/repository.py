@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.exchange.assets.tables import Asset, AssetDataset
+from services.exchange.assets.tables import Asset, AssetDataset, AssetUpdate
+from services.exchange.market.statuses import AssetUpdateStatus
 
 
 def asset(session: Session, asset_id: str, *, for_update: bool = False) -> Asset | None:
@@ -41,3 +42,15 @@ def ids_pinning(session: Session, dataset_id: str) -> Sequence[str]:
 def asset_status(session: Session, asset_id: Any) -> str | None:
     """The status of the asset with ``asset_id`` (None: no such asset)."""
     return session.scalar(select(Asset.status).where(Asset.id == asset_id))
+
+
+def updates(session: Session, asset_id: str) -> list[AssetUpdate]:
+    """The asset's submitted updates, oldest first."""
+    return list(session.scalars(select(AssetUpdate).where(AssetUpdate.asset_id == asset_id)
+                                .order_by(AssetUpdate.submitted_at, AssetUpdate.id)))
+
+
+def approved_update_files(session: Session, asset_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """``(dataset_id, file)`` of every approved update of the asset."""
+    return [(u.dataset_id, f) for u in updates(session, asset_id)
+            if u.status == AssetUpdateStatus.APPROVED for f in u.files]

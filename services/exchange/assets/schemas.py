@@ -88,3 +88,29 @@ class AssetPage(BaseModel):
 
     items: list[AssetOut]
     next_cursor: str | None
+
+
+class UpdateIn(BaseModel):
+    """Which of the asset's datasets to submit, at its current revision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset_id: str = Field(min_length=1, max_length=40)
+
+
+class UpdateOut(BaseModel):
+    """A dataset's new revision submitted as an update of an asset, and its review."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    asset_id: str
+    dataset_id: str
+    revision: int | None
+    metadata_sha256: str | None
+    files: list[dict[str, Any]]
+    content_sha256: str
+    status: Literal["pending", "approved", "rejected"]
+    submitted_at: datetime
+    decided_at: datetime | None
+    decision_reason: str | None

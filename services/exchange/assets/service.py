@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.clients import ApiProblem, CatalogClient, DatasetFacts
 from services.exchange.assets import repository
-from services.exchange.assets.tables import Asset, AssetDataset
+from services.exchange.assets.tables import Asset, AssetDataset, AssetUpdate
 from services.exchange.grants import service as grants
 from services.exchange.identity import repository as identity
 from services.exchange.market.classification import (
@@ -32,7 +32,7 @@ from services.exchange.market.eligibility import (
     is_publicly_visible,
 )
 from services.exchange.market.public_pricing import is_public_body
-from services.exchange.market.statuses import AssetStatus
+from services.exchange.market.statuses import AssetStatus, AssetUpdateStatus
 from services.exchange.offers import repository as offers
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
@@ -40,7 +40,13 @@ from services.shared.canonical import canonical_sha256, text_sha256
 from services.shared.events import rfc3339
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
-from services.shared.problems import Forbidden, InvalidInput, NotFound, ServiceUnavailable
+from services.shared.problems import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 
 
 def fetch_datasets(catalog: CatalogClient, dataset_ids: Sequence[str],
@@ -273,3 +279,70 @@ def list_assets(session: Session, viewer: Principal | None, *, mine: bool,
     statuses = [status] if status else [AssetStatus.REGISTERED.value]
     return list(repository.assets(session, owner=None, statuses=statuses, after=after,
                                   limit=limit))
+
+
+def submit_update(uow: UnitOfWork, *, asset_id: str, dataset_id: str,
+                  actor: Principal) -> AssetUpdate:
+    """The asset's owner submits the current revision of one of its datasets as an
+    update, its hashes pinned now, for an operator's review. 404 for another's asset,
+    422 for a dataset the asset does not hold, 409 when the asset is not registered or
+    the dataset is no longer listed, tradable, or as open and graded as registered."""
+    asset = visible_asset(uow.session, asset_id, actor)
+    if actor.org != asset.owner_org_id:
+        raise Forbidden("only the asset's owner submits updates", slug="owner-only")
+    if asset.status != AssetStatus.REGISTERED.value:
+        raise Conflict(f"the asset is {asset.status}: updates are for registered assets",
+                       slug="asset-not-registered")
+    if dataset_id not in asset.dataset_ids:
+        raise InvalidInput(f"asset {asset_id} does not hold dataset {dataset_id}",
+                           slug="dataset-not-in-asset")
+    [facts] = fetch_datasets(uow.trading.catalog, [dataset_id], asset.owner_org_id)
+    if strictest_grade([facts.grade, asset.grade]) != asset.grade or \
+            strictest_open_type([facts.open_type, asset.open_type]) != asset.open_type:
+        raise Conflict("the dataset is now graded or opened more strictly than the asset: "
+                       "register a new asset", slug="classification-changed")
+    pin = _pin(0, facts)
+    update = AssetUpdate(
+        id=new_id("aup"), asset_id=asset.id, dataset_id=dataset_id, revision=pin.revision,
+        metadata_sha256=pin.metadata_sha256, files=pin.files,
+        content_sha256=pin.content_sha256, status=AssetUpdateStatus.PENDING.value,
+        submitted_by=actor.subject, submitted_at=utcnow())
+    uow.session.add(update)
+    uow.record(type="asset.update_submitted", actor=actor.subject, subject=asset.id,
+               payload={"asset_id": asset.id, "update_id": update.id,
+                        "dataset_id": dataset_id, "revision": update.revision,
+                        "content_sha256": update.content_sha256,
+                        "files": [{"id": f["id"], "sha256": f["sha256"]} for f in pin.files]})
+    return update
+
+
+def review_update(uow: UnitOfWork, *, asset_id: str, update_id: str, approve: bool,
+                  reason: str, actor: Principal) -> AssetUpdate:
+    """An operator approves a pending update (grants of offers that include updates
+    reach its files from now on) or rejects it with a reason. 409 unless pending."""
+    update = uow.session.get(AssetUpdate, update_id, with_for_update=True)
+    if update is None or update.asset_id != asset_id:
+        raise NotFound(f"asset {asset_id} has no update {update_id}")
+    if update.status != AssetUpdateStatus.PENDING.value:
+        raise Conflict(f"the update is already {update.status}", slug="update-decided")
+    if not approve and not reason.strip():
+        raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
+    status = AssetUpdateStatus.APPROVED if approve else AssetUpdateStatus.REJECTED
+    update.status, update.decided_by, update.decided_at = (
+        status.value, actor.subject, utcnow())
+    update.decision_reason = reason.strip() or None
+    uow.record(type=f"asset.update_{status.value}", actor=actor.subject, subject=asset_id,
+               payload={"asset_id": asset_id, "update_id": update.id,
+                        "dataset_id": update.dataset_id,
+                        "content_sha256": update.content_sha256,
+                        "reason_sha256": text_sha256(update.decision_reason or "")})
+    return update
+
+
+def updates_of(session: Session, asset_id: str, viewer: Principal) -> list[AssetUpdate]:
+    """An asset's updates, oldest first, for its owner, operators and regulators."""
+    asset = visible_asset(session, asset_id, viewer)
+    if not _insider(asset, viewer):
+        raise NotFound(f"no updates of asset {asset_id} for this caller")
+    return repository.updates(session, asset_id)
+

@@ -81,3 +81,25 @@ class AssetDataset(Base):
                 "metadata_sha256": self.metadata_sha256, "content_sha256": self.content_sha256,
                 "content_basis": self.content_basis, "files": self.files}
 
+
+
+class AssetUpdate(Base):
+    """A provider's new revision of one of an asset's datasets, pinned when submitted.
+    Once an operator approves it, grants of offers that include updates reach its
+    files."""
+
+    __tablename__ = "asset_updates"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    asset_id: Mapped[str] = mapped_column(ForeignKey("assets.id"), index=True)
+    dataset_id: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    metadata_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path
+from sqlalchemy.orm import Session
 
 from services.exchange.grants import service
 from services.exchange.grants.schemas import GrantRecord, GrantRevocation
@@ -26,15 +27,17 @@ members = APIRouter(tags=["grants"])
 MAX_CACHE_SECONDS = 30
 
 
-def status_out(grant: AccessGrant) -> GrantStatusOut:
-    """The status document of a grant, now."""
+def status_out(session: Session, grant: AccessGrant) -> GrantStatusOut:
+    """The status document of a grant, now, with the files it reaches."""
     now = utcnow()
+    reach = service.reach_of(session, grant)
     return GrantStatusOut(
         grant_id=grant.id, order_id=grant.order_id, buyer_org_id=grant.buyer_org_id,
         status=service.status_of(grant, now), dataset_ids=grant.dataset_ids,
         expires_at=grant.expires_at, unit=grant.unit, quota=grant.quota,
         used_calls=grant.used_calls, used_rows=grant.used_rows, checked_at=now,
-        max_cache_seconds=MAX_CACHE_SECONDS,
+        max_cache_seconds=MAX_CACHE_SECONDS, files=reach.files, grade=reach.grade,
+        open_type=reach.open_type,
     )
 
 
@@ -44,7 +47,7 @@ def grant_status(grant_id: str, session: SessionDep,
                  _caller: ServicePrincipal) -> GrantStatusOut:
     """The catalog checks this before serving content under a grant token and may cache
     the answer for ``max_cache_seconds``, so a revocation takes effect within a minute."""
-    return status_out(service.grant(session, grant_id))
+    return status_out(session, service.grant(session, grant_id))
 
 
 @router.post("/grants/{grant_id}/usage", response_model=GrantStatusOut,
@@ -53,10 +56,10 @@ def report_usage(grant_id: str, body: UsageIn, uow: UnitOfWorkDep,
                  caller: ServicePrincipal) -> GrantStatusOut:
     """Counts against a metered grant's quota (409 when it would pass it or the grant is
     no longer active); a resent ``report_id`` is counted once."""
-    return status_out(service.report_usage(uow, grant_id=grant_id,
-                                           report_id=body.report_id,
-                                           dataset_id=body.dataset_id, calls=body.calls,
-                                           rows=body.rows, actor=caller.subject))
+    found = service.report_usage(uow, grant_id=grant_id, report_id=body.report_id,
+                                 dataset_id=body.dataset_id, calls=body.calls,
+                                 rows=body.rows, actor=caller.subject)
+    return status_out(uow.session, found)
 
 
 @router.post("/grants/{grant_id}/usage/{report_id}/void", response_model=GrantStatusOut,
@@ -66,9 +69,10 @@ def void_usage(grant_id: str, report_id: Annotated[str, Path(min_length=1, max_l
     """Takes a counted report off the grant, or refuses the report in advance if it has
     not arrived (it is then answered 409 ``usage-report-voided``); voiding again changes
     nothing. Answers the grant's status, as a usage report does."""
-    return status_out(service.void_usage(uow, grant_id=grant_id,
-                                         report_id=report_id, dataset_id=body.dataset_id,
-                                         reason=body.reason, actor=caller.subject))
+    found = service.void_usage(uow, grant_id=grant_id, report_id=report_id,
+                               dataset_id=body.dataset_id, reason=body.reason,
+                               actor=caller.subject)
+    return status_out(uow.session, found)
 
 
 def record_out(grant: AccessGrant) -> GrantRecord:

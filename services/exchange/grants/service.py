@@ -17,8 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.exchange.assets import repository as assets
+from services.exchange.assets.tables import Asset
 from services.exchange.grants.tables import AccessGrant, GrantUsage
 from services.exchange.market.pricing import MeterUnit
+from services.exchange.orders.repository import contract_terms
 from services.exchange.orders.tables import Order
 from services.exchange.trading.context import Trading
 from services.exchange.unit_of_work import UnitOfWork
@@ -27,7 +30,7 @@ from services.shared.canonical import text_sha256
 from services.shared.ids import new_id
 from services.shared.orm import utcnow
 from services.shared.problems import Conflict, InvalidInput, NotFound
-from services.shared.schemas.grants import GrantStatus
+from services.shared.schemas.grants import GrantedFile, GrantStatus
 from services.shared.settings import AUDIENCES
 from services.shared.tokens import issue_token
 
@@ -63,6 +66,36 @@ def issue_grant(session: Session, order: Order, dataset_ids: list[str], *, unit:
                         unit=unit, quota=quota, used_calls=0, used_rows=0)
     session.add(grant)
     return grant
+
+
+@dataclass(frozen=True)
+class GrantReach:
+    """What a grant reaches: exactly these files (by SHA-256), and only while each
+    dataset is no stricter in grade and open type than what the contract traded."""
+
+    files: list[GrantedFile]
+    grade: str | None
+    open_type: str | None
+
+
+def reach_of(session: Session, grant: AccessGrant) -> GrantReach:
+    """The files the order's contract pins (each dataset's files at registration), and
+    when the offer included updates those of the asset's approved updates; with the
+    asset's grade and open type as the ceiling the catalog enforces."""
+    order = session.get(Order, grant.order_id)
+    assert order is not None, f"grant {grant.id} has no order"
+    terms = contract_terms(session, order)
+    pinned = terms.dataset_hashes
+    files = [GrantedFile(dataset_id=str(d["dataset_id"]), file_id=str(f["id"]),
+                         sha256=str(f["sha256"]))
+             for d in pinned for f in d.get("files") or []]
+    if terms.includes_updates:
+        files += [GrantedFile(dataset_id=dataset_id, file_id=str(f["id"]),
+                              sha256=str(f["sha256"]))
+                  for dataset_id, f in assets.approved_update_files(session, order.asset_id)]
+    asset = session.get(Asset, order.asset_id)
+    return GrantReach(files=files, grade=asset.grade if asset else None,
+                      open_type=asset.open_type if asset else None)
 
 
 def grant_of_order(session: Session, order_id: str, *, for_update: bool = False

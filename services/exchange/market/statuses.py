@@ -42,6 +42,15 @@ class AssetStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class AssetUpdateStatus(StrEnum):
+    """A new revision of an asset's dataset: pending an operator's review, then approved
+    (grants of offers that include updates reach its files) or rejected."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 PUBLIC_ASSET_STATUSES = frozenset({AssetStatus.REGISTERED, AssetStatus.SUSPENDED,
                                    AssetStatus.REVOKED})
 """Assets in these statuses are visible to anyone; the others to insiders only."""

@@ -60,6 +60,10 @@ class OfferCreate(BaseModel):
                     "operation")
     title: str | None = Field(default=None, min_length=2, max_length=200)
     description: str = Field(default="", max_length=4000)
+    includes_updates: bool = Field(
+        default=False, description="buyers' grants also reach the provider's later "
+                                   "revisions of the datasets, once an operator has "
+                                   "reviewed each (POST /v1/assets/{id}/updates)")
 
 
 class OfferOut(BaseModel):
@@ -82,6 +86,7 @@ class OfferOut(BaseModel):
     usage: dict[str, Any]
     policy: dict[str, Any] = Field(description="the ODRL 2.2 offer")
     terms_sha256: str
+    includes_updates: bool = False
     title: str
     description: str
     themes: list[str]

@@ -49,7 +49,8 @@ def terms_document(offer: Offer, asset_content_sha256: str) -> dict[str, Any]:
             "asset_content_sha256": asset_content_sha256, "plan": offer.plan,
             "price_fen": offer.price_fen, "term_days": offer.term_days,
             "period_days": offer.period_days, "unit": offer.unit, "tiers": offer.tiers,
-            "rights": offer.rights, "usage": offer.usage, "policy": offer.policy}
+            "rights": offer.rights, "usage": offer.usage, "policy": offer.policy,
+            **({"includes_updates": True} if offer.includes_updates else {})}
 
 
 def create_offer(uow: UnitOfWork, *, body: OfferCreate,
@@ -83,7 +84,8 @@ def create_offer(uow: UnitOfWork, *, body: OfferCreate,
                "onward_transfer": usage.onward_transfer, "attribution": usage.attribution},
         policy=offer_policy(offer_id=offer_id, assigner_org=actor.org, asset_id=asset.id,
                             terms=usage, term_days=terms.term_days),
-        terms_sha256="", title=body.title or asset.name,
+        terms_sha256="", includes_updates=body.includes_updates,
+        title=body.title or asset.name,
         description=body.description or " ".join(d.title for d in asset.datasets),
         themes=list(asset.themes), keywords=list(asset.keywords),
         public_data=asset.public_data, grade=asset.grade,

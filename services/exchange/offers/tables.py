@@ -32,6 +32,7 @@ class Offer(Base):
     usage: Mapped[dict[str, Any]] = mapped_column(JSON)
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     terms_sha256: Mapped[str] = mapped_column(String(64))
+    includes_updates: Mapped[bool] = mapped_column(default=False)
     # Copied from the asset so that search and matching read one row.
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

@@ -41,6 +41,7 @@ def contract_document(*, order_id: str, offer: Offer, asset: Asset, provider: Pa
                   "quantity": quote.quantity, "unit": offer.unit, "lines": list(quote.lines),
                   "free_use": quote.free_use},
         "term_days": offer.term_days,
+        **({"includes_updates": True} if offer.includes_updates else {}),
         "purpose": {"category": purpose_category, "statement": purpose},
         "policy": agreement,
         "created_at": created_at,

@@ -36,6 +36,7 @@ class ContractTerms:
     dataset_hashes: list[dict[str, Any]]
     content_sha256: str
     unit: str | None
+    includes_updates: bool = False
 
 
 def contract_terms(session: Session, order: Order) -> ContractTerms:
@@ -45,7 +46,8 @@ def contract_terms(session: Session, order: Order) -> ContractTerms:
     hashes = list(document["asset"]["dataset_hashes"])
     return ContractTerms(dataset_ids=[h["dataset_id"] for h in hashes], dataset_hashes=hashes,
                          content_sha256=document["asset"]["content_sha256"],
-                         unit=document["price"]["unit"])
+                         unit=document["price"]["unit"],
+                         includes_updates=bool(document.get("includes_updates")))
 
 
 def order_status(session: Session, order_id: Any) -> str | None:

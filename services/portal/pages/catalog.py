@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from services.clients import ApiProblem
 from services.portal.access import ApiDep
 from services.portal.backends import Caller
 from services.portal.charts import radar
@@ -51,16 +53,29 @@ def search(
     })
 
 
+def _unless_refused(read: Callable[[], Any]) -> Any | None:
+    """What ``read`` answers, or None when the catalog refuses the caller the file
+    (401/403: figures and rows of a non-open file need the right to the file)."""
+    try:
+        return read()
+    except ApiProblem as problem:
+        if problem.answered and problem.status in (401, 403):
+            return None
+        raise
+
+
 def _quality_of(api: Caller, dataset: dict[str, Any]) -> dict[str, Any] | None:
     summary = dataset.get("quality")
     if not summary:
         return None
-    report = api.catalog.file_quality(dataset["id"], summary["file_id"])
-    quality = report.get("quality") or {}
+    report = _unless_refused(lambda: api.catalog.file_quality(dataset["id"],
+                                                              summary["file_id"]))
+    quality = (report or {}).get("quality") or {}
     return {"summary": summary, "radar": radar(summary.get("dimensions") or {}),
             "columns": quality.get("columns") or [],
             "violations": quality.get("violations") or [],
-            "pii": [p for p in report.get("pii") or [] if p.get("flagged")]}
+            "pii": [p for p in (report or {}).get("pii") or [] if p.get("flagged")],
+            "restricted": report is None}
 
 
 @router.get("/datasets/{dataset_id}")
@@ -68,8 +83,10 @@ def dataset_page(request: Request, api: ApiDep, dataset_id: str) -> Response:
     """Bilingual metadata, files, quality chart, masked sample, DCAT link and offers."""
     dataset = api.catalog.dataset_document(dataset_id)
     quality = _quality_of(api, dataset)
-    sample = (api.catalog.file_sample(dataset_id, dataset["quality"]["file_id"])
-              if dataset.get("quality") else [])
+    sample: list[dict[str, Any]] = []
+    if dataset.get("quality"):
+        sample = _unless_refused(lambda: api.catalog.file_sample(
+            dataset_id, dataset["quality"]["file_id"])) or []
     themes = {t["code"]: t for t in api.catalog.themes()}
     offers = api.offers_on_dataset(dataset_id)
     return render(request, "dataset.html", {

@@ -22,8 +22,19 @@ class GrantStatus(StrEnum):
     EXHAUSTED = "exhausted"
 
 
+class GrantedFile(BaseModel):
+    """A file a grant reaches: pinned by the order's contract, or a reviewed update the
+    offer's subscription includes."""
+
+    dataset_id: str
+    file_id: str
+    sha256: str
+
+
 class GrantStatusOut(BaseModel):
-    """Whether a grant lets its holder in now, and what it has used."""
+    """Whether a grant lets its holder in now, what it has used, and what it reaches:
+    exactly ``files`` (by SHA-256), and only while each dataset's grade and open type
+    are no stricter than ``grade`` and ``open_type`` (those the contract traded)."""
 
     grant_id: str
     order_id: str
@@ -37,6 +48,10 @@ class GrantStatusOut(BaseModel):
     used_rows: int
     checked_at: datetime
     max_cache_seconds: int = Field(description="how long the catalog may rely on this answer")
+    files: list[GrantedFile] = Field(default_factory=list,
+                                     description="the files the grant reaches, by SHA-256")
+    grade: str | None = Field(default=None, description="the strictest grade traded")
+    open_type: str | None = Field(default=None, description="the strictest open type traded")
 
 
 class UsageIn(BaseModel):
