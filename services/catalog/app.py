@@ -56,6 +56,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     app.state.revocations = TokenRevocations(lambda: app.state.exchange.token_revocations(),
                                              max_age=settings.token_revocation_seconds)
     app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
-    install_common(app, service="catalog", db=db)
+    install_common(app, service="catalog", db=db, body_routes={
+        ("POST", r"/v1/datasets/[^/]+/files"): settings.max_upload_bytes})
     include_routes(app)
     return app

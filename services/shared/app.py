@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.shared.auth import Principal, TokenVerifier, optional_principal_or_grant
+from services.shared.body_limits import BodyLimitMiddleware, BodyLimits
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
 from services.shared.logs import RequestIdMiddleware
@@ -69,9 +70,15 @@ def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
     return True, "ok"
 
 
-def install_common(app: FastAPI, *, service: str, db: Database) -> None:
-    """Add problem handlers, the request-id middleware, ``/healthz`` and ``/readyz``."""
+def install_common(app: FastAPI, *, service: str, db: Database,
+                   body_routes: dict[tuple[str, str], int] | None = None) -> None:
+    """Add problem handlers, the request-id middleware, the request body caps (the
+    settings' ``max_json_body_bytes``, or ``body_routes``' own per method and path
+    pattern), ``/healthz`` and ``/readyz``."""
     install_problem_handlers(app)
+    settings: ServiceSettings = app.state.settings
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
+        default=settings.max_json_body_bytes, routes=body_routes or {}))
     app.add_middleware(RequestIdMiddleware)
     head = head_revision(service)
 

@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     var_dir: Path = Path("./var")
     log_level: str = "INFO"
     log_json: bool = True
+    max_json_body_bytes: int = Field(default=1 << 20, ge=1024,
+                                     description="largest request body of a JSON route")
 
     # Where tokens come from and what this service accepts.
     issuer: str = DEFAULT_ISSUER
