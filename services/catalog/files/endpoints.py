@@ -27,6 +27,7 @@ from services.catalog.files.schemas import (
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, app_state
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPrincipalOrGrant
+from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
 
@@ -237,7 +238,8 @@ def file_content(
 def file_rows(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
-    offset: Annotated[int, Query(ge=0, description="0-based index of the first row")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INTEGER,
+                                  description="0-based index of the first row")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
     columns: Annotated[str | None, Query(description="comma-separated column names; "
                                                       "all when absent")] = None,
