@@ -23,6 +23,7 @@ from services.shared.migrations import current_revision, head_revision
 from services.shared.outbox import Outbox, backlog
 from services.shared.problem_handlers import install_problem_handlers
 from services.shared.problems import PROBLEM_JSON, Unauthorized
+from services.shared.rate_limits import RateLimits
 from services.shared.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -74,12 +75,13 @@ def install_common(app: FastAPI, *, service: str, db: Database,
                    body_routes: dict[tuple[str, str], int] | None = None) -> None:
     """Add problem handlers, the request-id middleware, the request body caps (the
     settings' ``max_json_body_bytes``, or ``body_routes``' own per method and path
-    pattern), ``/healthz`` and ``/readyz``."""
+    pattern), the per-client rate limits, ``/healthz`` and ``/readyz``."""
     install_problem_handlers(app)
     settings: ServiceSettings = app.state.settings
     app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
         default=settings.max_json_body_bytes, routes=body_routes or {}))
     app.add_middleware(RequestIdMiddleware)
+    app.state.rate_limits = RateLimits.from_settings(settings)
     head = head_revision(service)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 while the process runs")

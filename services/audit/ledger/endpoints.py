@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
@@ -30,6 +30,7 @@ from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.events import rfc3339
 from services.shared.problems import Forbidden, InvalidInput, NotFound
+from services.shared.rate_limits import rate_limited
 from services.shared.schemas.ledger import (
     AppendBatchOut,
     AppendedOut,
@@ -222,7 +223,8 @@ def _tree_size_or_latest(session: Any, tree_size: int | None) -> int:
 
 
 @router.get("/proofs/inclusion", response_model=InclusionProofOut,
-            summary="RFC 9162 inclusion proof of one entry")
+            summary="RFC 9162 inclusion proof of one entry",
+            dependencies=[Depends(rate_limited("proof"))])
 def prove_inclusion(
     session: SessionDep,
     seq: Annotated[int, Query(ge=0, le=MAX_INTEGER)],
@@ -247,7 +249,8 @@ def prove_inclusion(
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofOut,
-            summary="RFC 9162 consistency proof between two tree sizes")
+            summary="RFC 9162 consistency proof between two tree sizes",
+            dependencies=[Depends(rate_limited("proof"))])
 def prove_consistency(
     session: SessionDep,
     first: Annotated[int, Query(ge=1, le=MAX_INTEGER)],

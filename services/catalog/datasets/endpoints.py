@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from services.catalog.datasets import service
 from services.catalog.datasets.schemas import (
@@ -26,6 +26,7 @@ from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal, Provider, Regulator
 from services.shared.bounds import MAX_INTEGER
 from services.shared.problems import PROBLEM_JSON
+from services.shared.rate_limits import rate_limited
 
 router = APIRouter(tags=["datasets"])
 
@@ -67,7 +68,8 @@ def create_dataset(
 
 
 @router.get("/datasets", response_model=SearchPage, responses=_PROBLEMS,
-            summary="Search the catalog", description=SEARCH_DOC)
+            summary="Search the catalog", description=SEARCH_DOC,
+            dependencies=[Depends(rate_limited("search"))])
 def search_datasets(
     session: SessionDep,
     viewer: OptionalPrincipal,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +30,7 @@ from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPr
 from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
+from services.shared.rate_limits import rate_limited
 
 router = APIRouter(tags=["files"])
 
@@ -185,7 +186,8 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_CONTENT_ANSWERS,
             response_class=StreamingResponse,
-            summary="The file (anyone for unconditional-open; else a grant token)")
+            summary="The file (anyone for unconditional-open; else a grant token)",
+            dependencies=[Depends(rate_limited("download"))])
 def file_content(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
@@ -234,7 +236,8 @@ def file_content(
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/rows", responses=_CONTENT_PROBLEMS,
             response_model_exclude_unset=True,
-            summary="A page of the file's rows as JSON (who may download the file)")
+            summary="A page of the file's rows as JSON (who may download the file)",
+            dependencies=[Depends(rate_limited("download"))])
 def file_rows(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
