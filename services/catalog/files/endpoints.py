@@ -12,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.catalog.files import service
+from services.catalog.files.anonymous import AnonymousAccessLog
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
@@ -30,7 +31,7 @@ from services.shared.auth import CurrentPrincipal, OptionalPrincipal, OptionalPr
 from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
-from services.shared.rate_limits import rate_limited
+from services.shared.rate_limits import rate_limited, source_address
 
 router = APIRouter(tags=["files"])
 
@@ -84,6 +85,7 @@ class RangeNotSatisfiable(Problem):
 
 BlobsDep = Annotated[BlobStore, app_state("blobs")]
 GrantsDep = Annotated[GrantChecker, app_state("grants")]
+AnonymousDep = Annotated[AnonymousAccessLog, app_state("anonymous_access")]
 
 
 @router.post("/datasets/{dataset_id}/files", status_code=status.HTTP_201_CREATED,
@@ -191,6 +193,7 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
 def file_content(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
+    anonymous: AnonymousDep,
 ) -> Response:
     """Unconditional-open listed datasets for anyone; otherwise the publisher, operators,
     or `Authorization: Bearer <grant token>` for an active grant covering the dataset.
@@ -223,7 +226,8 @@ def file_content(
     service.count_and_record(
         db, grants, outbox, record=record, access=access,
         rows=service.rows_served(record, start, length), sent=length,
-        range_=f"bytes={start}-{end}" if range_header else None)
+        range_=f"bytes={start}-{end}" if range_header else None,
+        anonymous=anonymous, address=source_address(request))
     if range_header:
         headers.update({"Content-Range": f"bytes {start}-{end}/{size}",
                         "Content-Length": str(length)})
@@ -241,6 +245,7 @@ def file_content(
 def file_rows(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
+    anonymous: AnonymousDep,
     offset: Annotated[int, Query(ge=0, le=MAX_INTEGER,
                                   description="0-based index of the first row")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
@@ -268,7 +273,8 @@ def file_rows(
                            f"{', '.join(names)}", slug="unknown-column") from None
     usage = service.count_and_record(db, grants, outbox, record=record, access=access,
                                      rows=len(page.rows), sent=0,
-                                     rows_read=(offset, len(page.rows)))
+                                     rows_read=(offset, len(page.rows)),
+                                     anonymous=anonymous, address=source_address(request))
     answer = RowsPage(
         dataset_id=record.dataset_id, file_id=record.id, sha256=record.sha256,
         columns=list(page.columns), offset=page.offset, rows=list(page.rows),
