@@ -24,6 +24,7 @@ from services.shared.outbox import Outbox, backlog
 from services.shared.problem_handlers import install_problem_handlers
 from services.shared.problems import PROBLEM_JSON, Unauthorized
 from services.shared.rate_limits import RateLimits
+from services.shared.request_guards import RefuseNulMiddleware
 from services.shared.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -80,6 +81,7 @@ def install_common(app: FastAPI, *, service: str, db: Database,
     settings: ServiceSettings = app.state.settings
     app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
         default=settings.max_json_body_bytes, routes=body_routes or {}))
+    app.add_middleware(RefuseNulMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.state.rate_limits = RateLimits.from_settings(settings)
     head = head_revision(service)
