@@ -58,6 +58,7 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     app.state.sequencer = sequencer
     app.state.source_keys = SourceKeys()
     app.state.verifier = remote_token_verifier(settings)
-    install_common(app, service="audit", db=db)
+    install_common(app, service="audit", db=db, body_routes={
+        ("POST", "/v1/entries"): settings.max_batch_body_bytes})
     include_routes(app)
     return app

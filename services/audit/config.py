@@ -24,3 +24,5 @@ class AuditSettings(ServiceSettings):
         default=10.0, gt=0, description="or after this long, when the log has grown"
     )
     max_batch: int = Field(default=5000, ge=1, description="entries per group commit")
+    max_batch_body_bytes: int = Field(default=32 << 20, ge=1024,
+                                      description="largest body of a batch of ledger entries")

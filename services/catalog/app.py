@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.catalog.api import include_routes
 from services.catalog.config import CatalogSettings
+from services.catalog.files.anonymous import AnonymousAccessLog
 from services.catalog.files.blobs import FileBlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.outbox import outbox
@@ -49,6 +50,8 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
                               keys=ledger_keyring(settings.key_dir, "catalog"))
     app.state.verifier = remote_token_verifier(settings)
     app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
+    app.state.anonymous_access = AnonymousAccessLog(
+        settings.client_secret, period_seconds=settings.anonymous_access_period_seconds)
     exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,
                                          client_secret=settings.client_secret)
     app.state.exchange = exchange
@@ -56,6 +59,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
     app.state.revocations = TokenRevocations(lambda: app.state.exchange.token_revocations(),
                                              max_age=settings.token_revocation_seconds)
     app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
-    install_common(app, service="catalog", db=db)
+    install_common(app, service="catalog", db=db, body_routes={
+        ("POST", r"/v1/datasets/[^/]+/files"): settings.max_upload_bytes})
     include_routes(app)
     return app

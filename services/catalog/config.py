@@ -21,5 +21,8 @@ class CatalogSettings(ServiceSettings):
     token_revocation_seconds: float = Field(
         default=10.0, ge=0, le=60,
         description="a disabled user's tokens are refused here within this")
+    anonymous_access_period_seconds: int = Field(
+        default=3600, ge=60, le=86400,
+        description="anonymous downloads: one ledger entry per client and dataset per period")
     grant_cache_seconds: float = Field(default=30.0, ge=0, le=30,
                                        description="how long a grant status is trusted")

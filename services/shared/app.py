@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.shared.auth import Principal, TokenVerifier, optional_principal_or_grant
+from services.shared.body_limits import BodyLimitMiddleware, BodyLimits
 from services.shared.database import Database
 from services.shared.jwks import RemoteKeySource
 from services.shared.logs import RequestIdMiddleware
@@ -22,6 +23,8 @@ from services.shared.migrations import current_revision, head_revision
 from services.shared.outbox import Outbox, backlog
 from services.shared.problem_handlers import install_problem_handlers
 from services.shared.problems import PROBLEM_JSON, Unauthorized
+from services.shared.rate_limits import RateLimits
+from services.shared.request_guards import RefuseNulMiddleware
 from services.shared.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -69,10 +72,18 @@ def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
     return True, "ok"
 
 
-def install_common(app: FastAPI, *, service: str, db: Database) -> None:
-    """Add problem handlers, the request-id middleware, ``/healthz`` and ``/readyz``."""
+def install_common(app: FastAPI, *, service: str, db: Database,
+                   body_routes: dict[tuple[str, str], int] | None = None) -> None:
+    """Add problem handlers, the request-id middleware, the request body caps (the
+    settings' ``max_json_body_bytes``, or ``body_routes``' own per method and path
+    pattern), the per-client rate limits, ``/healthz`` and ``/readyz``."""
     install_problem_handlers(app)
+    settings: ServiceSettings = app.state.settings
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
+        default=settings.max_json_body_bytes, routes=body_routes or {}))
+    app.add_middleware(RefuseNulMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.state.rate_limits = RateLimits.from_settings(settings)
     head = head_revision(service)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 while the process runs")

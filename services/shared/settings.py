@@ -39,6 +39,19 @@ class ServiceSettings(BaseSettings):
     var_dir: Path = Path("./var")
     log_level: str = "INFO"
     log_json: bool = True
+    max_json_body_bytes: int = Field(default=1 << 20, ge=1024,
+                                     description="largest request body of a JSON route")
+
+    # Per-client rates ("N/second|minute|hour"), counted in memory or in Redis.
+    rate_limits_enabled: bool = True
+    rate_limit_storage: str = Field(default="memory://",
+                                    description="memory:// or redis://host:port")
+    rate_limit_token: str = Field(default="30/minute",
+                                  description="token requests per source and account")
+    rate_limit_search: str = Field(default="120/minute", description="searches per client")
+    rate_limit_download: str = Field(default="240/minute",
+                                     description="downloads and rows pages per client")
+    rate_limit_proof: str = Field(default="600/minute", description="ledger proofs per client")
 
     # Where tokens come from and what this service accepts.
     issuer: str = DEFAULT_ISSUER

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
@@ -26,9 +26,11 @@ from services.audit.ledger.merkle import (
 from services.audit.ledger.sequencer import Sequencer
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Principal, Regulator, ServicePrincipal
+from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.events import rfc3339
 from services.shared.problems import Forbidden, InvalidInput, NotFound
+from services.shared.rate_limits import rate_limited
 from services.shared.schemas.ledger import (
     AppendBatchOut,
     AppendedOut,
@@ -122,7 +124,7 @@ def list_entries(
                                       description="exact type, or a prefix like 'order.*'")] = None,
     subject: Annotated[str | None, Query(max_length=128)] = None,
     source: Annotated[str | None, Query(max_length=32)] = None,
-    after_seq: Annotated[int | None, Query(ge=-1)] = None,
+    after_seq: Annotated[int | None, Query(ge=-1, le=MAX_INTEGER)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EntryPage:
     """Entries in log order; pass ``next_after_seq`` as ``after_seq`` for the next page."""
@@ -135,7 +137,8 @@ def list_entries(
 
 @router.get("/entries/{seq}", response_model=EntryOut,
             summary="One entry (regulators, services)")
-def get_entry(seq: int, session: SessionDep, actor: CurrentPrincipal) -> EntryOut:
+def get_entry(seq: Annotated[int, Path(ge=0, le=MAX_INTEGER)], session: SessionDep,
+              actor: CurrentPrincipal) -> EntryOut:
     """The entry at ``seq`` with its hashes and signature."""
     _reader(actor)
     row = repository.entry(session, seq)
@@ -174,7 +177,7 @@ def latest_checkpoint(session: SessionDep) -> CheckpointOut:
 @router.get("/checkpoints", response_model=list[CheckpointOut], summary="Signed checkpoints")
 def list_checkpoints(
     session: SessionDep,
-    after_size: Annotated[int, Query(ge=0)] = 0,
+    after_size: Annotated[int, Query(ge=0, le=MAX_INTEGER)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CheckpointOut]:
     """Checkpoints in order of tree size, after ``after_size``."""
@@ -184,7 +187,8 @@ def list_checkpoints(
 
 @router.get("/checkpoints/{tree_size}", response_model=CheckpointOut,
             summary="The checkpoint of one tree size")
-def get_checkpoint(tree_size: int, session: SessionDep) -> CheckpointOut:
+def get_checkpoint(tree_size: Annotated[int, Path(ge=0, le=MAX_INTEGER)],
+                   session: SessionDep) -> CheckpointOut:
     """The checkpoint signed at exactly ``tree_size`` entries."""
     row = repository.checkpoint_at(session, tree_size)
     if row is None:
@@ -219,11 +223,13 @@ def _tree_size_or_latest(session: Any, tree_size: int | None) -> int:
 
 
 @router.get("/proofs/inclusion", response_model=InclusionProofOut,
-            summary="RFC 9162 inclusion proof of one entry")
+            summary="RFC 9162 inclusion proof of one entry",
+            dependencies=[Depends(rate_limited("proof"))])
 def prove_inclusion(
     session: SessionDep,
-    seq: Annotated[int, Query(ge=0)],
-    tree_size: Annotated[int | None, Query(ge=1, description="default: latest checkpoint")] = None,
+    seq: Annotated[int, Query(ge=0, le=MAX_INTEGER)],
+    tree_size: Annotated[int | None, Query(ge=1, le=MAX_INTEGER,
+                                           description="default: latest checkpoint")] = None,
 ) -> InclusionProofOut:
     """The audit path from entry ``seq`` to the root of the first ``tree_size`` entries."""
     size = _tree_size_or_latest(session, tree_size)
@@ -243,11 +249,13 @@ def prove_inclusion(
 
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofOut,
-            summary="RFC 9162 consistency proof between two tree sizes")
+            summary="RFC 9162 consistency proof between two tree sizes",
+            dependencies=[Depends(rate_limited("proof"))])
 def prove_consistency(
     session: SessionDep,
-    first: Annotated[int, Query(ge=1)],
-    second: Annotated[int | None, Query(ge=1, description="default: latest checkpoint")] = None,
+    first: Annotated[int, Query(ge=1, le=MAX_INTEGER)],
+    second: Annotated[int | None, Query(ge=1, le=MAX_INTEGER,
+                                        description="default: latest checkpoint")] = None,
 ) -> ConsistencyProofOut:
     """Proof that the first ``first`` entries are a prefix of the first ``second``."""
     size = _tree_size_or_latest(session, second)

@@ -155,14 +155,21 @@ def _read_jsonl_keys(
             select_sql(
                 "count(*), count_if(json_type(json) <> 'OBJECT'), "
                 "count_if(len(json_keys(json)) <> len(list_distinct(json_keys(json)))), "
-                "coalesce(max(strlen(json)), 0)",
+                "coalesce(max(strlen(json)), 0), "
+                # brackets that open, an upper bound of a line's nesting depth
+                "coalesce(max(strlen(json) - strlen(replace(replace(json::VARCHAR, '[', ''), "
+                "'{', ''))), 0)",
                 objects,
             )
         ).fetchone()
         assert row is not None
-        lines, non_objects, duplicate_keys, longest = (int(x or 0) for x in row)
+        lines, non_objects, duplicate_keys, longest, openers = (int(x or 0) for x in row)
         if non_objects or duplicate_keys or longest > max_line_bytes:
             raise _locate_or(path, FileFormat.JSONL, max_line_bytes, None, _generic_json_problem)
+        if openers > MAX_JSON_DEPTH:
+            too_deep = locate_problem(path, FileFormat.JSONL, max_line_bytes)
+            if too_deep is not None:
+                raise too_deep
         if lines == 0:
             raise no_rows(FileFormat.JSONL)
         all_keys = select_sql("unnest(json_keys(json)) AS key", objects)
@@ -274,9 +281,36 @@ def locate_problem(path: Path, file_format: FileFormat, max_line_bytes: int) -> 
     return None
 
 
+MAX_JSON_DEPTH = 32
+"""How deeply a JSON Lines record may nest arrays and objects."""
+
+
+def _too_deep(line: int) -> FileRejected:
+    return FileRejected(
+        RejectionReason.INVALID_JSON,
+        f"line {line} nests arrays or objects more than {MAX_JSON_DEPTH} levels deep",
+        line=line,
+    )
+
+
+def _depth_over(value: object, limit: int) -> bool:
+    """Whether ``value`` nests containers deeper than ``limit`` (without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _json_line_problem(text: str, line: int) -> FileRejected | None:
     try:
         value = json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant)
+    except RecursionError:
+        return _too_deep(line)
     except json.JSONDecodeError as exc:
         return FileRejected(
             RejectionReason.INVALID_JSON,
@@ -307,6 +341,8 @@ def _json_line_problem(text: str, line: int) -> FileRejected | None:
             "whose keys are the column names",
             line=line,
         )
+    if _depth_over(value, MAX_JSON_DEPTH):
+        return _too_deep(line)
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
 from services.catalog.datasets import service
 from services.catalog.datasets.schemas import (
@@ -24,7 +24,9 @@ from services.catalog.datasets.vocabulary import Grade, OpenType
 from services.catalog.search.service import MAX_PAGE, SearchRequest, search_catalog
 from services.shared.app import OutboxDep, SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal, Provider, Regulator
+from services.shared.bounds import MAX_INTEGER
 from services.shared.problems import PROBLEM_JSON
+from services.shared.rate_limits import rate_limited
 
 router = APIRouter(tags=["datasets"])
 
@@ -66,7 +68,8 @@ def create_dataset(
 
 
 @router.get("/datasets", response_model=SearchPage, responses=_PROBLEMS,
-            summary="Search the catalog", description=SEARCH_DOC)
+            summary="Search the catalog", description=SEARCH_DOC,
+            dependencies=[Depends(rate_limited("search"))])
 def search_datasets(
     session: SessionDep,
     viewer: OptionalPrincipal,
@@ -182,7 +185,8 @@ def list_revisions(
 @router.get("/datasets/{dataset_id}/revisions/{number}", response_model=RevisionOut,
             responses=_PROBLEMS, summary="One revision's metadata")
 def get_revision(
-    dataset_id: str, number: int, session: SessionDep, viewer: OptionalPrincipal
+    dataset_id: str, number: Annotated[int, Path(ge=1, le=MAX_INTEGER)], session: SessionDep,
+    viewer: OptionalPrincipal,
 ) -> RevisionOut:
     """The metadata of one revision, with the hash the ledger events carry."""
     return service.get_revision(session, dataset_id=dataset_id, number=number, viewer=viewer)

@@ -66,4 +66,6 @@ class FileBlobStore:
         return target
 
     def delete(self, sha256: str) -> None:
-        self.path(sha256).unlink(missing_ok=True)
+        blob = self.path(sha256)
+        blob.unlink(missing_ok=True)
+        blob.with_name(blob.name + ".rows").unlink(missing_ok=True)  # its row index

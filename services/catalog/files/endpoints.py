@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.catalog.files import service
 from services.catalog.files.access import file_access
+from services.catalog.files.anonymous import AnonymousAccessLog
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker
 from services.catalog.files.rows import MAX_PAGE_ROWS, read_rows
@@ -29,8 +30,10 @@ from services.catalog.files.schemas import (
 from services.catalog.files.uploads import receive_upload
 from services.shared.app import OutboxDep, SessionDep, app_state
 from services.shared.auth import CurrentPrincipal, OptionalPrincipalOrGrant
+from services.shared.bounds import MAX_INTEGER
 from services.shared.database import Database
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
+from services.shared.rate_limits import rate_limited, source_address
 
 router = APIRouter(tags=["files"])
 
@@ -84,6 +87,7 @@ class RangeNotSatisfiable(Problem):
 
 BlobsDep = Annotated[BlobStore, app_state("blobs")]
 GrantsDep = Annotated[GrantChecker, app_state("grants")]
+AnonymousDep = Annotated[AnonymousAccessLog, app_state("anonymous_access")]
 
 
 @router.post("/datasets/{dataset_id}/files", status_code=status.HTTP_201_CREATED,
@@ -190,10 +194,12 @@ def _stream(path: Path, start: int, length: int) -> Iterator[bytes]:
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/content", responses=_CONTENT_ANSWERS,
             response_class=StreamingResponse,
-            summary="The file (anyone for unconditional-open; else a grant token)")
+            summary="The file (anyone for unconditional-open; else a grant token)",
+            dependencies=[Depends(rate_limited("download"))])
 def file_content(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
+    anonymous: AnonymousDep,
 ) -> Response:
     """Unconditional-open listed datasets for anyone; otherwise the publisher, operators,
     or `Authorization: Bearer <grant token>` for an active grant covering the dataset.
@@ -226,7 +232,8 @@ def file_content(
     service.count_and_record(
         db, grants, outbox, record=record, access=access,
         rows=service.rows_served(record, start, length), sent=length,
-        range_=f"bytes={start}-{end}" if range_header else None)
+        range_=f"bytes={start}-{end}" if range_header else None,
+        anonymous=anonymous, address=source_address(request))
     if range_header:
         headers.update({"Content-Range": f"bytes {start}-{end}/{size}",
                         "Content-Length": str(length)})
@@ -239,11 +246,14 @@ def file_content(
 
 @router.get("/datasets/{dataset_id}/files/{file_id}/rows", responses=_CONTENT_PROBLEMS,
             response_model_exclude_unset=True,
-            summary="A page of the file's rows as JSON (who may download the file)")
+            summary="A page of the file's rows as JSON (who may download the file)",
+            dependencies=[Depends(rate_limited("download"))])
 def file_rows(
     dataset_id: str, file_id: str, request: Request, outbox: OutboxDep,
     viewer: OptionalPrincipalOrGrant, blobs: BlobsDep, grants: GrantsDep,
-    offset: Annotated[int, Query(ge=0, description="0-based index of the first row")] = 0,
+    anonymous: AnonymousDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_INTEGER,
+                                  description="0-based index of the first row")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_ROWS)] = 100,
     columns: Annotated[str | None, Query(description="comma-separated column names; "
                                                       "all when absent")] = None,
@@ -269,7 +279,8 @@ def file_rows(
                            f"{', '.join(names)}", slug="unknown-column") from None
     usage = service.count_and_record(db, grants, outbox, record=record, access=access,
                                      rows=len(page.rows), sent=0,
-                                     rows_read=(offset, len(page.rows)))
+                                     rows_read=(offset, len(page.rows)),
+                                     anonymous=anonymous, address=source_address(request))
     answer = RowsPage(
         dataset_id=record.dataset_id, file_id=record.id, sha256=record.sha256,
         columns=list(page.columns), offset=page.offset, rows=list(page.rows),

@@ -18,6 +18,7 @@ from services.catalog.datasets.metadata import metadata_of, write_metadata
 from services.catalog.datasets.model import Action, DatasetStatus
 from services.catalog.datasets.tables import DatasetRevision
 from services.catalog.files.access import Access, file_of
+from services.catalog.files.anonymous import AnonymousAccessLog
 from services.catalog.files.blobs import BlobStore
 from services.catalog.files.grants import GrantChecker, UsageUnanswered
 from services.catalog.files.schemas import UploadedFile
@@ -207,16 +208,25 @@ def meter_usage(grants: GrantChecker, *, record: DatasetFile, access: Access,
 def count_and_record(db: Database, grants: GrantChecker, outbox: Outbox, *,
                      record: DatasetFile, access: Access, rows: int, sent: int,
                      range_: str | None = None,
-                     rows_read: tuple[int, int] | None = None) -> Usage | None:
+                     rows_read: tuple[int, int] | None = None,
+                     anonymous: AnonymousAccessLog | None = None,
+                     address: str = "unknown") -> Usage | None:
     """Before data is served: count it against a metered grant (``rows`` rows, see
     :func:`meter_usage`; no transaction is open while the exchange answers), then record
-    ``data.accessed``. A refusal or failure to count leaves nothing behind; an access
-    counted but not recorded is not served, so its usage report is voided."""
+    ``data.accessed`` (an anonymous access to open data: add it to its client's count
+    for the period, see :mod:`.anonymous`). A refusal or failure to count leaves nothing
+    behind; an access counted but not recorded is not served, so its usage report is
+    voided."""
     usage = meter_usage(grants, record=record, access=access, rows=rows)
     try:
         with db.transaction() as session:
-            record_download(session, outbox, record=record, access=access, sent=sent,
-                            range_=range_, usage=usage, rows_read=rows_read)
+            if anonymous is not None and access.basis == "open" and access.org is None \
+                    and access.subject == "anonymous":
+                anonymous.count(session, outbox, dataset_id=record.dataset_id,
+                                address=address, bytes_sent=sent, rows=rows)
+            else:
+                record_download(session, outbox, record=record, access=access, sent=sent,
+                                range_=range_, usage=usage, rows_read=rows_read)
     except Exception:
         if usage is not None and access.grant_id is not None:
             log.warning("access to %s counted under grant %s (usage report %s) but not "

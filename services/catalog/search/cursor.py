@@ -14,9 +14,10 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from services.shared.bounds import MAX_INTEGER
 from services.shared.canonical import canonical_json
 from services.shared.problems import InvalidInput
 
@@ -47,18 +48,25 @@ def encode_cursor(position: Position, query_fingerprint: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number a cursor holds")
+
+
 def decode_cursor(cursor: str, query_fingerprint: str) -> Position:
     """The position a cursor names; 422 if it is malformed or from another query."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constant)
+        if type(body["s"]) is not int or abs(body["s"]) > MAX_INTEGER:
+            raise ValueError("score out of range")
         position = Position(
-            score=int(body["s"]),
+            score=body["s"],
             updated_at=datetime.fromisoformat(body["u"]),
             dataset_id=str(body["i"]),
         )
         belongs_to = str(body["q"])
-    except (ValueError, KeyError, TypeError) as exc:
+        position.updated_at.astimezone(UTC)  # an extreme date overflows here
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
         raise InvalidInput("cursor is not one this service issued",
                            slug="invalid-cursor") from exc
     if position.updated_at.tzinfo is None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.exchange.money.schemas import Fen
+from services.shared.bounds import MAX_INTEGER
 
 
 class Evidence(BaseModel):
@@ -15,7 +16,7 @@ class Evidence(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    ledger_seq: int | None = Field(default=None, ge=0)
+    ledger_seq: int | None = Field(default=None, ge=0, le=MAX_INTEGER)
     event_id: str | None = Field(default=None, max_length=64)
     note: str = Field(default="", max_length=500)
 
@@ -53,7 +54,7 @@ class Ruling(BaseModel):
     outcome: Literal["refund_full", "refund_partial", "reject"]
     refund_fen: Fen | None = None
     reason: str = Field(default="", max_length=4000)
-    cited_evidence: list[Annotated[int, Field(ge=0)]] = Field(
+    cited_evidence: list[Annotated[int, Field(ge=0, le=MAX_INTEGER)]] = Field(
         default_factory=list, max_length=100,
         description="ledger seqs of the case's evidence the ruling rests on (required when "
                     "the case has evidence)")

@@ -7,13 +7,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from services.shared.bounds import MAX_INTEGER
+
 
 class FeeIn(BaseModel):
     """A fee to apply from a date."""
 
     model_config = ConfigDict(extra="forbid")
 
-    fee_bps: Annotated[int, Strict()] = Field(description="basis points: 300 = 3 %")
+    fee_bps: Annotated[int, Strict()] = Field(ge=-MAX_INTEGER, le=MAX_INTEGER,
+                                              description="basis points: 300 = 3 %")
     effective_date: date = Field(description="from this day's 00:00 Beijing time (today: "
                                  "from now); not in the past")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from services.exchange.deps import IssuerDep, PasswordsDep
 from services.exchange.identity import repository, service
@@ -22,6 +22,7 @@ from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
+from services.shared.rate_limits import limit, source_address
 from services.shared.schemas.tokens import TokenResponse
 from services.shared.settings import AUDIENCES
 
@@ -43,6 +44,7 @@ class _OAuthError(Problem):
     summary="OAuth 2 token endpoint (password and client-credentials grants)",
 )
 def token(
+    request: Request,
     response: Response,
     session: SessionDep,
     passwords: PasswordsDep,
@@ -56,6 +58,7 @@ def token(
 ) -> TokenResponse:
     """Exchange credentials for a signed access token."""
     response.headers["Cache-Control"] = "no-store"
+    limit(request, "token", f"{source_address(request)}|{username or client_id or ''}")
     if grant_type == "password":
         if not username or not password:
             raise _OAuthError("username and password are required", slug="invalid-request",

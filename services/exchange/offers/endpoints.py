@@ -15,6 +15,7 @@ from services.exchange.offers.schemas import OfferCreate, OfferOut, OfferPage
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, OptionalPrincipal, Provider
+from services.shared.bounds import MAX_INTEGER
 
 router = APIRouter(tags=["offers"])
 
@@ -41,7 +42,7 @@ def list_offers(
     asset_id: str | None = None,
     dataset_id: Annotated[str | None, Query(max_length=40, description="offers on assets "
                                             "that pin this catalog dataset")] = None,
-    max_price_fen: Annotated[int | None, Query(ge=0)] = None,
+    max_price_fen: Annotated[int | None, Query(ge=0, le=MAX_INTEGER)] = None,
     include_withdrawn: bool = False,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -11,6 +11,7 @@ from services.exchange.market.pricing import MeterUnit, Plan
 from services.exchange.market.public_pricing import PurposeCategory
 from services.exchange.market.rights import Right
 from services.exchange.money.schemas import Fen
+from services.shared.bounds import MAX_INTEGER
 
 
 class TierIn(BaseModel):
@@ -18,8 +19,8 @@ class TierIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    up_to: int | None = Field(default=None, ge=1, description="last unit of the band; null: no "
-                                                             "limit (the last band)")
+    up_to: int | None = Field(default=None, ge=1, le=MAX_INTEGER,
+                              description="last unit of the band; null: no limit (the last band)")
     unit_price_fen: Fen
 
 
@@ -46,7 +47,7 @@ class OfferCreate(BaseModel):
     price_fen: Fen = Field(description="one_time: the price; subscription: per period; "
                                        "metered: 0 (the tiers price it)")
     term_days: int = Field(ge=1, le=3650)
-    period_days: int | None = Field(default=None, ge=1)
+    period_days: int | None = Field(default=None, ge=1, le=MAX_INTEGER)
     unit: MeterUnit | None = None
     tiers: list[TierIn] = Field(default_factory=list, max_length=10)
     policy: PolicyIn = Field(default_factory=PolicyIn)

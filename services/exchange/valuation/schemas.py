@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.exchange.money.schemas import Fen
+from services.shared.bounds import MAX_INTEGER
 
 
 class _Strict(BaseModel):
@@ -39,7 +40,7 @@ class MarketInputsIn(_Strict):
     """Optional overrides of the subject's quality score and size (rows)."""
 
     quality_score: int | None = Field(default=None, ge=0, le=100)
-    rows: int | None = Field(default=None, ge=1)
+    rows: int | None = Field(default=None, ge=1, le=MAX_INTEGER)
 
 
 class CostRequest(_Strict):
