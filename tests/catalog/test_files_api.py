@@ -140,9 +140,9 @@ def test_open_content_download_and_ranges(stack: Stack, callers: Callers) -> Non
     bad = stack.catalog.get(url, headers={"Range": f"bytes={len(CSV) + 10}-"})
     assert bad.status_code == 416
     assert bad.headers["content-type"].startswith("application/problem+json")
-    accessed = [r for r in callers.outbox() if r["type"] == "data.accessed"]
-    assert [r["payload"]["bytes_sent"] for r in accessed] == [len(CSV), 10, 4]
-    assert accessed[0]["payload"]["subject"] == "anonymous"
+    # anonymous downloads of open data are counted per client and period, not one ledger
+    # entry each (tests/security/test_anonymous_access_log.py follows the counts)
+    assert [r for r in callers.outbox() if r["type"] == "data.accessed"] == []
 
 
 class GrantExchange:
