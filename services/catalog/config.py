@@ -20,6 +20,7 @@ class CatalogSettings(ServiceSettings):
     max_upload_bytes: int = Field(default=1 << 30, ge=1, description="largest file accepted")
     token_revocation_seconds: float = Field(
         default=10.0, ge=0, le=60,
-        description="a disabled user's tokens are refused here within this")
+        description="a revoked token (user disabled, token revoked, organisation "
+                    "suspended) is refused here within this")
     grant_cache_seconds: float = Field(default=30.0, ge=0, le=30,
                                        description="how long a grant status is trusted")
