@@ -478,7 +478,9 @@ class ExchangeClient(ServiceApi):
             users={item["user_id"]: int(item["min_version"]) for item in body["items"]},
             tokens=frozenset(str(jti) for jti in body.get("tokens", [])),
             organizations={item["org_id"]: int(item["revoked_before"])
-                           for item in body.get("organizations", [])})
+                           for item in body.get("organizations", [])},
+            api_keys={item["client_id"]: int(item["revoked_before"])
+                      for item in body.get("api_keys", [])})
 
     def refresh_token(self, refresh_token: str) -> TokenResponse:
         """A new access token and the next refresh token for a refresh token (it rotates:

@@ -9,7 +9,8 @@ exchange's ``GET /v1/token-revocations``):
 - single tokens by ``jti``: revoked through RFC 7009 revocation or sign-out, and the
   access tokens of a refresh-token family revoked for reuse;
 - organisations by the time their tokens were cut off: every token of a suspended
-  organisation (claim ``org``) issued at or before that time.
+  organisation (claim ``org``) issued at or before that time;
+- API keys by the time they were revoked: every token the key got before.
 
 So a revoked token stops working everywhere within ``max_age``. If the list cannot be
 refreshed the last one is kept and tried again after ``max_age``; tokens expire at the
@@ -33,12 +34,14 @@ VERSION_CLAIM = "ver"
 @dataclass(frozen=True)
 class RevocationList:
     """What no longer counts: ``users`` (user id → lowest valid token version),
-    ``tokens`` (revoked ``jti`` values) and ``organizations`` (org id → the Unix time at
-    or before which its tokens were issued and are refused)."""
+    ``tokens`` (revoked ``jti`` values), ``organizations`` (org id → the Unix time at
+    or before which its tokens were issued and are refused) and ``api_keys`` (client id
+    → likewise)."""
 
     users: Mapping[str, int] = field(default_factory=dict)
     tokens: frozenset[str] = frozenset()
     organizations: Mapping[str, int] = field(default_factory=dict)
+    api_keys: Mapping[str, int] = field(default_factory=dict)
 
 
 RevocationSource = Callable[[], RevocationList]
@@ -85,9 +88,14 @@ class TokenRevocations:
             return "its user was disabled or given another role since it was issued"
         if claims.get("jti") in current.tokens:
             return "it was revoked or its holder signed out"
-        org = claims.get("org")
         issued = claims.get("iat")
+        if not isinstance(issued, int):
+            return None
+        org = claims.get("org")
         cutoff = current.organizations.get(org) if isinstance(org, str) else None
-        if cutoff is not None and isinstance(issued, int) and issued <= cutoff:
+        if cutoff is not None and issued <= cutoff:
             return "its organisation was suspended by the operator"
+        key_cutoff = current.api_keys.get(subject) if claims.get("kind") == "api_key" else None
+        if key_cutoff is not None and issued <= key_cutoff:
+            return "its API key was revoked"
         return None

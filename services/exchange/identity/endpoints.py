@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep
 from services.exchange.identity import repository, service
@@ -46,6 +46,7 @@ class _OAuthError(Problem):
     summary="OAuth 2 token endpoint (password, refresh-token and client-credentials grants)",
 )
 def token(
+    request: Request,
     response: Response,
     session: SessionDep,
     uow: UnitOfWorkDep,
@@ -70,7 +71,11 @@ def token(
         if not refresh_token:
             raise _OAuthError("refresh_token is required", slug="invalid-request",
                               error="invalid_request")
-        renewed = sessions.refresh(uow, issuer, settings, refresh_token)
+        try:
+            renewed = sessions.refresh(uow, issuer, settings, refresh_token)
+        except sessions.InvalidGrant:
+            request.app.state.revocations.forget()  # a reused token revoked its family
+            raise
         return TokenResponse(access_token=renewed.access.access_token,
                              expires_in=renewed.access.expires_in,
                              refresh_token=renewed.refresh_token)
@@ -261,10 +266,12 @@ def list_api_keys(session: SessionDep, actor: CurrentPrincipal) -> Any:
     summary="Revoke an API key",
 )
 def revoke_api_key(
-    client_id: str, uow: UnitOfWorkDep, actor: CurrentPrincipal
+    client_id: str, request: Request, uow: UnitOfWorkDep, actor: CurrentPrincipal
 ) -> Response:
-    """The key stops getting tokens at once."""
+    """The key stops getting tokens at once; the tokens it got are refused within the
+    services' revocation bound."""
     service.revoke_api_key(uow, client_id=client_id, actor=actor)
+    request.app.state.revocations.forget()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

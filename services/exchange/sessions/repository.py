@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.exchange.identity.tables import Organization
+from services.exchange.identity.tables import ApiKey, Organization
 from services.exchange.sessions.tables import RefreshToken, RevokedToken
 
 
@@ -72,4 +72,11 @@ def suspended_org_cutoffs(session: Session, since: datetime) -> list[tuple[str, 
         select(Organization.id, Organization.tokens_revoked_at)
         .where(Organization.tokens_revoked_at >= since)
     ).all()
+    return [(row[0], row[1]) for row in rows if row[1] is not None]
+
+
+def revoked_api_keys(session: Session, since: datetime) -> list[tuple[str, datetime]]:
+    """``(client id, revoked at)`` of API keys revoked after ``since``."""
+    rows = session.execute(
+        select(ApiKey.id, ApiKey.revoked_at).where(ApiKey.revoked_at >= since)).all()
     return [(row[0], row[1]) for row in rows if row[1] is not None]

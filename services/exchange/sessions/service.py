@@ -178,12 +178,14 @@ def revoke_org_sessions(uow: UnitOfWork, org_id: str, *, reason: str) -> int:
 def revocation_list(session: Session, *, user_minimum: dict[str, int],
                     token_lifetime: timedelta) -> RevocationList:
     """The whole revocation list the services consult: users' minimum token versions
-    (given), revoked ``jti`` values not yet expired, and organisations whose tokens were
-    cut off within a token lifetime."""
+    (given), revoked ``jti`` values not yet expired, and organisations and API keys
+    whose tokens were cut off within a token lifetime."""
     now = utcnow()
     since = now - token_lifetime - timedelta(minutes=1)
     return RevocationList(
         users=user_minimum,
         tokens=frozenset(repository.revoked_jtis(session, now)),
         organizations={org_id: int(at.timestamp())
-                       for org_id, at in repository.suspended_org_cutoffs(session, since)})
+                       for org_id, at in repository.suspended_org_cutoffs(session, since)},
+        api_keys={key_id: int(at.timestamp())
+                  for key_id, at in repository.revoked_api_keys(session, since)})

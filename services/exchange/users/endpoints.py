@@ -12,6 +12,7 @@ from services.exchange.unit_of_work import UnitOfWorkDep
 from services.exchange.users import service
 from services.exchange.users.revocation_list import revocation_list
 from services.exchange.users.schemas import (
+    ApiKeyRevocationOut,
     OrgRevocationOut,
     OrgUserOut,
     PasswordChange,
@@ -102,4 +103,6 @@ def token_revocations(session: SessionDep, settings: SettingsDep,
                for user_id, version in sorted(listed.users.items())],
         tokens=sorted(listed.tokens),
         organizations=[OrgRevocationOut(org_id=org_id, revoked_before=at)
-                       for org_id, at in sorted(listed.organizations.items())])
+                       for org_id, at in sorted(listed.organizations.items())],
+        api_keys=[ApiKeyRevocationOut(client_id=key_id, revoked_before=at)
+                  for key_id, at in sorted(listed.api_keys.items())])

@@ -73,11 +73,20 @@ class OrgRevocationOut(BaseModel):
     revoked_before: int
 
 
+class ApiKeyRevocationOut(BaseModel):
+    """Tokens of this API key issued at or before ``revoked_before`` no longer count."""
+
+    client_id: str
+    revoked_before: int
+
+
 class RevocationsOut(BaseModel):
     """The revocation list: users whose older tokens were revoked within a token
     lifetime (``items``), single access tokens revoked by ``jti`` and not yet expired
-    (``tokens``), and suspended organisations (``organizations``)."""
+    (``tokens``), suspended organisations (``organizations``) and revoked API keys
+    (``api_keys``)."""
 
     items: list[RevocationOut]
     tokens: list[str] = []
     organizations: list[OrgRevocationOut] = []
+    api_keys: list[ApiKeyRevocationOut] = []
