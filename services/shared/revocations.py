@@ -86,16 +86,14 @@ class TokenRevocations:
         version = claims.get(VERSION_CLAIM)
         if isinstance(version, int) and version < current.users.get(subject, 0):
             return "its user was disabled or given another role since it was issued"
-        if claims.get("jti") in current.tokens:
-            return "it was revoked or its holder signed out"
         issued = claims.get("iat")
-        if not isinstance(issued, int):
-            return None
         org = claims.get("org")
         cutoff = current.organizations.get(org) if isinstance(org, str) else None
-        if cutoff is not None and issued <= cutoff:
+        if cutoff is not None and isinstance(issued, int) and issued <= cutoff:
             return "its organisation was suspended by the operator"
         key_cutoff = current.api_keys.get(subject) if claims.get("kind") == "api_key" else None
-        if key_cutoff is not None and issued <= key_cutoff:
+        if key_cutoff is not None and isinstance(issued, int) and issued <= key_cutoff:
             return "its API key was revoked"
+        if claims.get("jti") in current.tokens:
+            return "it was revoked or its holder signed out"
         return None
