@@ -16,6 +16,7 @@ from rich.table import Table
 from services.cli.authorisations import app as authorisations_app
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
+from services.cli.organizations import app as organizations_app
 from services.clients import ApiProblem, BearerToken, ExchangeClient
 from services.shared.migrations import SERVICES
 from services.shared.settings import DEMO_OPERATOR
@@ -31,6 +32,7 @@ app.add_typer(certificate_app, name="certificate")
 dispute_app = typer.Typer(help="Dispute case files", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
 app.add_typer(authorisations_app, name="authorisations")
+app.add_typer(organizations_app, name="orgs")
 console = Console()
 
 

@@ -10,6 +10,7 @@ from services.portal.pages import (
     delivery,
     disputes,
     membership,
+    mfa,
     orders,
     provider,
     provider_payouts,
@@ -17,6 +18,7 @@ from services.portal.pages import (
     provider_upload,
     regulator,
     revocation,
+    suspension,
     users,
     webhooks,
 )
@@ -27,5 +29,5 @@ def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
                    provider_upload, provider_trading, provider_payouts, operator_pages,
-                   regulator, revocation, users, webhooks):
+                   regulator, revocation, users, webhooks, mfa, suspension):
         app.include_router(module.router)
