@@ -190,6 +190,9 @@ def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> 
         for a in DEMO_ACCOUNTS:
             accounts.add_row(a.username, a.password, a.org_name, ", ".join(a.roles))
     console.print(accounts)
+    console.print("The operator and the regulator need a second factor: on their first "
+                  "portal sign-in they enrol an authenticator app at /me/mfa (README, "
+                  "Security).")
     console.print(f"Open {deployment.portal_url} in a browser. Ctrl-C stops everything.")
 
 
