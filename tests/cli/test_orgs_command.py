@@ -3,23 +3,13 @@ exchange's API; refusals print the problem's detail and exit 1."""
 
 from __future__ import annotations
 
-import pytest
 from typer.testing import CliRunner
 
-from services.cli import authorisations, organizations
-from services.clients import BearerToken, ExchangeClient
+from services.cli import organizations
+from tests.cli import test_authorisations_command
 from tests.exchange.trading_helpers import Market
-from tests.stack import Stack
 
-
-@pytest.fixture
-def market(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Market:
-    def in_process(url: str, token: str) -> ExchangeClient:
-        return ExchangeClient.connect("http://testserver", credentials=BearerToken(token),
-                                      transport=stack.exchange._transport)  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(authorisations, "exchange_client", in_process)
-    return Market(stack)
+market = test_authorisations_command.market  # the same in-process exchange for the command
 
 
 def test_suspend_and_reinstate(market: Market) -> None:
