@@ -329,6 +329,9 @@ def reconcile(
                                           help="an operator or regulator")] = "operator",
     password: Annotated[str, typer.Option(envvar="DATAEX_PASSWORD", prompt=True,
                                           hide_input=True)] = "",
+    totp_code: Annotated[str, typer.Option(envvar="DATAEX_TOTP_CODE",
+                                           help="the authenticator app's code (operators and "
+                                                "regulators)")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """A day's deposits and payouts against the exchange's journal; exits 1 unless
@@ -341,7 +344,7 @@ def reconcile(
     chosen = day or business_day(utcnow()).isoformat()
     client = _exchange_client(exchange_url)
     try:
-        token = client.password_token(username, password).access_token
+        token = client.password_token(username, password, totp_code or None).access_token
         report = client.as_caller(BearerToken(token)).reconciliation(chosen)
     except ApiProblem as problem:
         console.print(f"[red]refused[/] {problem.status}: {problem.detail}")
