@@ -93,6 +93,8 @@ def exchange_settings(database_url: str, var_dir: Path, **overrides: Any) -> Exc
         "environment": "test",
         "bootstrap_operator": ":".join(OPERATOR),
         "service_clients": ",".join(f"{k}:{v}" for k, v in SERVICE_SECRETS.items()),
+        # The second factor is tested on its own (tests/security/test_sessions_*.py).
+        "mfa_required_roles": "",
         **FAST_ARGON2,
         **overrides,
     }

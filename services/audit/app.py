@@ -13,6 +13,7 @@ from services.audit.ledger.ingest import SourceKeys
 from services.audit.ledger.publishing import CheckpointPublisher
 from services.audit.ledger.repository import SqlLogStorage
 from services.audit.ledger.sequencer import Sequencer
+from services.clients import ExchangeClient
 from services.shared.app import (
     freeze_startup_objects,
     install_common,
@@ -21,6 +22,7 @@ from services.shared.app import (
 )
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
+from services.shared.revocations import TokenRevocations
 
 DESCRIPTION = """\
 The audit ledger: signed entries in a hash chain and an RFC 9162 Merkle log, signed
@@ -51,6 +53,7 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
         freeze_startup_objects()  # a large batch of entries triggers several collections
         yield
         sequencer.stop()
+        exchange.close()
         db.dispose()
 
     app = service_app("audit", settings, db, description=DESCRIPTION, lifespan=lifespan)
@@ -58,6 +61,12 @@ def create_app(settings: AuditSettings | None = None) -> FastAPI:
     app.state.sequencer = sequencer
     app.state.source_keys = SourceKeys()
     app.state.verifier = remote_token_verifier(settings)
+    exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,
+                                         client_secret=settings.client_secret)
+    app.state.exchange = exchange
+    # Through app.state so that a swapped exchange client is the one asked.
+    app.state.revocations = TokenRevocations(lambda: app.state.exchange.revocation_list(),
+                                             max_age=settings.token_revocation_seconds)
     install_common(app, service="audit", db=db, body_routes={
         ("POST", "/v1/entries"): settings.max_batch_body_bytes})
     include_routes(app)

@@ -17,6 +17,10 @@ class AuditSettings(ServiceSettings):
     database_url: str = "sqlite:///./var/audit.db"
     audience: str = AUDIENCES["audit"]
     client_id: str = "audit"
+    token_revocation_seconds: float = Field(
+        default=10.0, ge=0, le=60,
+        description="a revoked token (user disabled, token revoked, organisation "
+                    "suspended) is refused here within this")
 
     checkpoint_every: int = Field(default=1000, ge=1,
                                   description="sign a checkpoint after this many new entries")

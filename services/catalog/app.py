@@ -56,7 +56,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
                                          client_secret=settings.client_secret)
     app.state.exchange = exchange
     # Through app.state so that a swapped exchange client is the one asked.
-    app.state.revocations = TokenRevocations(lambda: app.state.exchange.token_revocations(),
+    app.state.revocations = TokenRevocations(lambda: app.state.exchange.revocation_list(),
                                              max_age=settings.token_revocation_seconds)
     app.state.grants = GrantChecker(exchange, cache_seconds=settings.grant_cache_seconds)
     install_common(app, service="catalog", db=db, body_routes={

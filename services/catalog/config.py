@@ -20,7 +20,8 @@ class CatalogSettings(ServiceSettings):
     max_upload_bytes: int = Field(default=1 << 30, ge=1, description="largest file accepted")
     token_revocation_seconds: float = Field(
         default=10.0, ge=0, le=60,
-        description="a disabled user's tokens are refused here within this")
+        description="a revoked token (user disabled, token revoked, organisation "
+                    "suspended) is refused here within this")
     anonymous_access_period_seconds: int = Field(
         default=3600, ge=60, le=86400,
         description="anonymous downloads: one ledger entry per client and dataset per period")

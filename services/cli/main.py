@@ -16,6 +16,7 @@ from rich.table import Table
 from services.cli.authorisations import app as authorisations_app
 from services.cli.demo import DEMO_ACCOUNTS, seed_demo
 from services.cli.deployment import LocalDeployment, Supervisor, wait_ready
+from services.cli.organizations import app as organizations_app
 from services.clients import ApiProblem, BearerToken, ExchangeClient
 from services.shared.migrations import SERVICES
 from services.shared.settings import DEMO_OPERATOR
@@ -31,6 +32,7 @@ app.add_typer(certificate_app, name="certificate")
 dispute_app = typer.Typer(help="Dispute case files", no_args_is_help=True)
 app.add_typer(dispute_app, name="dispute")
 app.add_typer(authorisations_app, name="authorisations")
+app.add_typer(organizations_app, name="orgs")
 console = Console()
 
 
@@ -188,6 +190,9 @@ def _print_welcome(deployment: LocalDeployment, operator: str, seeded: bool) -> 
         for a in DEMO_ACCOUNTS:
             accounts.add_row(a.username, a.password, a.org_name, ", ".join(a.roles))
     console.print(accounts)
+    console.print("The operator and the regulator need a second factor: on their first "
+                  "portal sign-in they enrol an authenticator app at /me/mfa (README, "
+                  "Security).")
     console.print(f"Open {deployment.portal_url} in a browser. Ctrl-C stops everything.")
 
 
@@ -324,6 +329,9 @@ def reconcile(
                                           help="an operator or regulator")] = "operator",
     password: Annotated[str, typer.Option(envvar="DATAEX_PASSWORD", prompt=True,
                                           hide_input=True)] = "",
+    totp_code: Annotated[str, typer.Option(envvar="DATAEX_TOTP_CODE",
+                                           help="the authenticator app's code (operators and "
+                                                "regulators)")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """A day's deposits and payouts against the exchange's journal; exits 1 unless
@@ -336,7 +344,7 @@ def reconcile(
     chosen = day or business_day(utcnow()).isoformat()
     client = _exchange_client(exchange_url)
     try:
-        token = client.password_token(username, password).access_token
+        token = client.password_token(username, password, totp_code or None).access_token
         report = client.as_caller(BearerToken(token)).reconciliation(chosen)
     except ApiProblem as problem:
         console.print(f"[red]refused[/] {problem.status}: {problem.detail}")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from services.clients.connection import ApiConnection, ServiceApi, parsed
 from services.clients.credentials import CachedTokens, anonymous
 from services.clients.problem import ApiProblem, ServiceUnreachable
+from services.shared.revocations import RevocationList
 from services.shared.schemas.grants import GrantStatusOut, UsageIn, UsageVoidIn
 from services.shared.schemas.tokens import TokenResponse
 from services.shared.settings import AUDIENCES
@@ -43,10 +44,14 @@ class ExchangeClient(ServiceApi):
                                                               client_secret=client_secret)
         return client
 
-    def password_token(self, username: str, password: str) -> TokenResponse:
-        """A member's token for a username and password (OAuth password grant)."""
-        return self._token({"grant_type": "password", "username": username,
-                            "password": password})
+    def password_token(self, username: str, password: str,
+                       totp_code: str | None = None) -> TokenResponse:
+        """A member's token for a username and password (OAuth password grant), with the
+        authenticator code when the account has a second factor."""
+        form = {"grant_type": "password", "username": username, "password": password}
+        if totp_code:
+            form["totp_code"] = totp_code
+        return self._token(form)
 
     def service_token(self, audience: str, *, client_id: str,
                       client_secret: str) -> TokenResponse:
@@ -484,3 +489,52 @@ class ExchangeClient(ServiceApi):
         body = {"signature": signature} if signature else None
         return dict(self.connection.post_json(f"/v1/orders/{order_id}/{action}", body,
                                               headers=headers))
+    def revocation_list(self) -> RevocationList:
+        """The whole token revocation list (dataex services): users' minimum token
+        versions, revoked ``jti`` values, suspended organisations."""
+        body = self.connection.get_json("/v1/token-revocations")
+        return RevocationList(
+            users={item["user_id"]: int(item["min_version"]) for item in body["items"]},
+            tokens=frozenset(str(jti) for jti in body.get("tokens", [])),
+            organizations={item["org_id"]: int(item["revoked_before"])
+                           for item in body.get("organizations", [])},
+            api_keys={item["client_id"]: int(item["revoked_before"])
+                      for item in body.get("api_keys", [])})
+
+    def refresh_token(self, refresh_token: str) -> TokenResponse:
+        """A new access token and the next refresh token for a refresh token (it rotates:
+        the one given stops working)."""
+        return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def revoke_token(self, token: str, *, hint: str | None = None) -> None:
+        """Revoke an access or refresh token (RFC 7009); succeeds for unknown tokens."""
+        form = {"token": token} | ({"token_type_hint": hint} if hint else {})
+        self._token_endpoint.request("POST", "/v1/auth/revoke", data=form)
+
+    def sign_out(self) -> None:
+        """Revoke the caller's token and its whole sign-in."""
+        self.connection.request("POST", "/v1/auth/sign-out")
+
+    def mfa_status(self) -> dict[str, Any]:
+        """The caller's second factor: ``enrolled``, ``required``, recovery codes left."""
+        return dict(self.connection.get_json("/v1/me/mfa"))
+
+    def start_totp(self) -> dict[str, Any]:
+        """Start TOTP enrolment: ``secret`` and ``otpauth_uri``."""
+        return dict(self.connection.post_json("/v1/me/mfa/totp", {}))
+
+    def confirm_totp(self, code: str) -> list[str]:
+        """Confirm enrolment with a first code; the recovery codes (shown once)."""
+        body = self.connection.post_json("/v1/me/mfa/totp/confirm", {"code": code})
+        return [str(c) for c in body["recovery_codes"]]
+
+    def suspend_organization(self, org_id: str, reason: str) -> dict[str, Any]:
+        """The operator suspends an organisation: its tokens, grants and offers stop."""
+        return dict(self.connection.post_json(f"/v1/organizations/{org_id}/suspend",
+                                              {"reason": reason}))
+
+    def reinstate_organization(self, org_id: str, reason: str) -> dict[str, Any]:
+        """The operator reinstates a suspended organisation: its offers come back (its
+        revoked grants do not)."""
+        return dict(self.connection.post_json(f"/v1/organizations/{org_id}/reinstate",
+                                              {"reason": reason}))

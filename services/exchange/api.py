@@ -12,6 +12,7 @@ from services.exchange.disputes import endpoints as disputes
 from services.exchange.fees import endpoints as fees
 from services.exchange.grants import endpoints as grants
 from services.exchange.identity import endpoints as identity
+from services.exchange.mfa import endpoints as mfa
 from services.exchange.money import endpoints as accounts
 from services.exchange.notifications import endpoints as notifications
 from services.exchange.offers import endpoints as offers
@@ -19,7 +20,9 @@ from services.exchange.orders import endpoints as orders
 from services.exchange.payouts import endpoints as payouts
 from services.exchange.public_pricing import endpoints as public_pricing
 from services.exchange.reconciliation import endpoints as reconciliation
+from services.exchange.sessions import endpoints as sessions
 from services.exchange.signatures import endpoints as signatures
+from services.exchange.suspension import endpoints as suspension
 from services.exchange.trading import endpoints as trading
 from services.exchange.users import endpoints as users
 from services.exchange.valuation import endpoints as valuation
@@ -30,6 +33,8 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(identity.well_known)
     app.include_router(identity.router, prefix="/v1")
     app.include_router(users.router, prefix="/v1")
+    for router in (sessions.router, mfa.router, suspension.router):
+        app.include_router(router, prefix="/v1")
     for router in (assets.router, valuation.router, certificates.router, offers.router,
                    public_pricing.router, demands.router, orders.router, grants.router,
                    grants.members,

@@ -19,14 +19,14 @@ from services.exchange.outbox import outbox
 from services.exchange.rule_problems import install_rule_problems
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
-from services.exchange.users import service as users
+from services.exchange.users.revocation_list import revocation_list
 from services.shared.app import freeze_startup_objects, install_common, readiness, service_app
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
 from services.shared.migrations import head_revision
 from services.shared.outbox import Outbox, ledger_keyring
-from services.shared.revocations import TokenRevocations
+from services.shared.revocations import RevocationList, TokenRevocations
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +59,9 @@ def bootstrap(db: Database, settings: ExchangeSettings, passwords: Passwords) ->
         identity.ensure_service_clients(session, settings.service_client_secrets())
 
 
-def _revoked_users(db: Database, settings: ExchangeSettings) -> dict[str, int]:
+def _revocation_list(db: Database, settings: ExchangeSettings) -> RevocationList:
     with db.reading() as session:
-        return users.token_revocations(
-            session, token_lifetime=timedelta(seconds=settings.user_token_ttl_seconds))
+        return revocation_list(session, settings)
 
 
 def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
@@ -120,7 +119,7 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         audience=settings.audience,
     )
     app.state.revocations = TokenRevocations(
-        lambda: _revoked_users(db, settings),
+        lambda: _revocation_list(db, settings),
         max_age=settings.token_revocation_seconds)
     install_common(app, service="exchange", db=db)
     install_rule_problems(app)

@@ -23,11 +23,29 @@ class ExchangeSettings(ServiceSettings):
     audience: str = AUDIENCES["exchange"]
     client_id: str = "exchange"
 
-    user_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    user_token_ttl_seconds: int = Field(
+        default=900, ge=60, le=86400,
+        description="a member's access token lives this long; the refresh token renews it")
     service_token_ttl_seconds: int = Field(default=600, ge=60, le=86400)
     token_revocation_seconds: float = Field(
         default=1.0, ge=0, le=60,
-        description="a disabled user's tokens are refused here within this")
+        description="a revoked token (user disabled, token revoked, organisation suspended) "
+                    "is refused here within this")
+    refresh_token_ttl_seconds: int = Field(
+        default=8 * 3600, ge=60, le=30 * 86400,
+        description="an unused refresh token expires after this (idle sign-out)")
+    session_max_seconds: int = Field(
+        default=24 * 3600, ge=60, le=90 * 86400,
+        description="refresh tokens renew a sign-in for at most this long, then the user "
+                    "signs in again")
+    mfa_required_roles: str = Field(
+        default="operator,regulator",
+        description="comma-separated organisation roles whose users need a TOTP code to sign "
+                    "in ('' turns the requirement off)")
+    mfa_enrol_on_first_sign_in: bool = Field(
+        default=True,
+        description="a user who needs a second factor and has none gets a ten-minute token "
+                    "that can only enrol one; off, an operator enrols them out of band")
 
     # Argon2id cost (RFC 9106's second recommended option by default).
     argon2_time_cost: int = Field(default=3, ge=1)
@@ -64,7 +82,7 @@ class ExchangeSettings(ServiceSettings):
         description="after a dispute opens, the other party may answer this long; the "
                     "regulator rules once it has answered or the time has passed")
     grant_token_ttl_seconds: int = Field(
-        default=3600, ge=60, description="lifetime of one grant token (never beyond the term)")
+        default=900, ge=60, description="lifetime of one grant token (never beyond the term)")
     public_interest_days: int = Field(
         default=365, ge=1, le=3650, description="how long a public-interest approval lasts")
     market_min_comparables: int = Field(default=3, ge=1, le=100)
@@ -128,6 +146,10 @@ class ExchangeSettings(ServiceSettings):
                            cap_seconds=self.webhook_retry_cap_seconds,
                            max_attempts=self.webhook_max_attempts,
                            timeout_seconds=self.webhook_timeout_seconds)
+
+    def mfa_roles(self) -> frozenset[str]:
+        """The organisation roles whose users must present a second factor."""
+        return frozenset(r.strip() for r in self.mfa_required_roles.split(",") if r.strip())
 
     def service_client_secrets(self) -> dict[str, str]:
         """The configured service clients, by client id."""

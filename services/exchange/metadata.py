@@ -17,12 +17,14 @@ from services.exchange.fees import tables as _fees  # noqa: F401
 from services.exchange.grants import tables as _grants  # noqa: F401
 from services.exchange.idempotency import tables as _idempotency  # noqa: F401
 from services.exchange.identity import tables as _identity  # noqa: F401
+from services.exchange.mfa import tables as _mfa  # noqa: F401
 from services.exchange.money import tables as _money  # noqa: F401
 from services.exchange.notifications import tables as _notifications  # noqa: F401
 from services.exchange.offers import tables as _offers  # noqa: F401
 from services.exchange.orders import tables as _orders  # noqa: F401
 from services.exchange.payouts import tables as _payouts  # noqa: F401
 from services.exchange.public_pricing import tables as _public_pricing  # noqa: F401
+from services.exchange.sessions import tables as _sessions  # noqa: F401
 from services.exchange.signatures import tables as _signatures  # noqa: F401
 from services.exchange.valuation import tables as _valuation  # noqa: F401
 from services.exchange.vouchers import tables as _vouchers  # noqa: F401

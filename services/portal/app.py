@@ -8,12 +8,14 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from services.portal.backends import Backends
 from services.portal.config import PortalSettings
 from services.portal.errors import install_error_pages
 from services.portal.i18n import LANG_COOKIE, LANGUAGES
 from services.portal.pages import include_pages
+from services.portal.renewal import Renewals, keep_renewed, use_renewed
 from services.portal.session import CSRF_COOKIE, SessionSeal, require_csrf
 from services.portal.templating import template_environment
 from services.shared.logs import RequestIdMiddleware
@@ -38,6 +40,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 YEAR = 365 * 24 * 3600
+# Paths that never renew a session: static files, and signing in or out (which set the
+# session cookies themselves).
+NOT_RENEWED = ("/static/", "/signin", "/signout")
 
 
 def create_app(settings: PortalSettings | None = None,
@@ -60,10 +65,19 @@ def create_app(settings: PortalSettings | None = None,
     app.state.seal = SessionSeal(settings)
     app.state.templates = template_environment()
 
+    renewals = Renewals(backends)
+
     @app.middleware("http")
     async def browser_state(request: Request,
                             call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        fresh = None
+        if not request.url.path.startswith(NOT_RENEWED):
+            fresh = await run_in_threadpool(renewals.renewed, request)
+            if fresh is not None:
+                use_renewed(request, app.state.seal, fresh)
         response = await call_next(request)
+        if fresh is not None:
+            keep_renewed(response, app.state.seal, fresh)
         response.headers.update(SECURITY_HEADERS)
         lang = request.query_params.get("lang")
         if lang in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang:

@@ -1064,6 +1064,49 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "right to the file (a buyer with a grant, the publisher, operators, regulators) "
         "see them."),
     # ---- end of issue 18, grant scope and file access ----
+    # ---- issue 18, sessions and second factor ----
+    "org_status.suspended": ("已暂停", "Suspended"),
+    "mfa.title": ("两步验证", "Two-step verification"),
+    "mfa.code_label": ("动态验证码", "Authentication code"),
+    "mfa.code_hint": ("运营方和监管账户：身份验证器 App 中的 6 位数字，或一个恢复码。",
+                      "Operator and regulator accounts: the 6 digits in your authenticator "
+                      "app, or a recovery code."),
+    "mfa.code_required": ("此账户需要动态验证码。", "This account needs an authentication code."),
+    "mfa.code_wrong": ("验证码不正确、已过期或已使用过。",
+                       "The code is wrong, expired or already used."),
+    "mfa.required": ("您的账户必须启用两步验证后才能登录。",
+                     "Your account must have two-step verification before it can sign in."),
+    "mfa.optional": ("您可以为账户启用两步验证。", "You can turn on two-step verification."),
+    "mfa.start": ("开始设置", "Set it up"),
+    "mfa.step_app": ("在身份验证器 App 中添加此账户：",
+                     "Add this account to your authenticator app:"),
+    "mfa.open_in_app": ("在 App 中打开（otpauth 链接）", "Open in the app (otpauth link)"),
+    "mfa.secret": ("或手动输入密钥", "or type the secret"),
+    "mfa.step_code": ("输入 App 显示的 6 位验证码。", "Enter the 6-digit code the app shows."),
+    "mfa.confirm": ("确认启用", "Confirm"),
+    "mfa.enabled": ("两步验证已启用。", "Two-step verification is on."),
+    "mfa.codes_once": ("请保存以下恢复码：每个可代替验证码登录一次，仅显示这一次。",
+                       "Keep these recovery codes: each signs in once instead of a code. "
+                       "They are shown only now."),
+    "mfa.sign_in_now": ("现在登录", "Sign in now"),
+    "mfa.is_enrolled": ("两步验证已启用，启用时间", "Two-step verification on since"),
+    "mfa.codes_left": ("剩余恢复码", "Recovery codes left"),
+    "suspension.title": ("单位状态", "Organisation standing"),
+    "suspension.suspend": ("暂停", "Suspend"),
+    "suspension.reinstate": ("恢复", "Reinstate"),
+    "suspension.reason": ("理由（账本记录其摘要）", "Reason (the ledger records its hash)"),
+    "suspension.reason_required": ("请填写理由。", "Give the reason."),
+    "suspension.explain_suspend": (
+        "暂停后，该单位的全部令牌立即失效，其作为买方的授权被永久撤销，其报价暂停。",
+        "Suspended, every token of the organisation stops, its grants as a buyer are revoked "
+        "for good and its offers are suspended."),
+    "suspension.explain_reinstate": (
+        "恢复后，该单位的报价重新生效；已撤销的授权不会恢复，用户需重新登录。",
+        "Reinstated, its offers are active again; revoked grants are not restored and its "
+        "users sign in afresh."),
+    "suspension.done_suspend": ("单位已暂停。", "The organisation is suspended."),
+    "suspension.done_reinstate": ("单位已恢复。", "The organisation is reinstated."),
+    # ---- end of issue 18, sessions and second factor ----
 }
 
 

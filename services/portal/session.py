@@ -1,7 +1,10 @@
 """Signed-in visitors: the session cookie, CSRF tokens, and who the visitor is.
 
 The session cookie ``dataex_session`` holds the visitor's exchange access token and an
-HMAC of it under the portal's secret (HttpOnly, SameSite=Lax, Secure when configured).
+HMAC of it under the portal's secret (HttpOnly, SameSite=Lax, Secure when configured);
+``dataex_refresh`` likewise holds the refresh token that renews it, and
+``dataex_mfa_enrol`` the ten-minute token with which an operator or regulator without a
+second factor enrols one.
 Every form carries a CSRF token, the HMAC of the session (or, before sign-in, of a
 random per-browser value in ``dataex_csrf``), and every POST is refused without it.
 """
@@ -18,6 +21,9 @@ from fastapi import Request, Response
 from services.portal.config import PortalSettings
 
 SESSION_COOKIE = "dataex_session"
+REFRESH_COOKIE = "dataex_refresh"
+ENROL_COOKIE = "dataex_mfa_enrol"
+ENROL_SECONDS = 600
 CSRF_COOKIE = "dataex_csrf"
 CSRF_FIELD = "csrf_token"
 
@@ -67,16 +73,16 @@ class SessionSeal:
         message = f"{purpose}:{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
-    def seal(self, token: str) -> str:
-        """The session cookie's value for ``token``."""
-        return f"{token}.{self._mac('session', token)}"
+    def seal(self, token: str, purpose: str = "session") -> str:
+        """The cookie value for ``token`` (``purpose``: session, refresh or enrol)."""
+        return f"{token}.{self._mac(purpose, token)}"
 
-    def unseal(self, value: str | None) -> str | None:
-        """The token in a session cookie, or None if it is missing or was altered."""
+    def unseal(self, value: str | None, purpose: str = "session") -> str | None:
+        """The token in a cookie, or None if it is missing or was altered."""
         if not value or "." not in value:
             return None
         token, mac = value.rsplit(".", 1)
-        return token if hmac.compare_digest(mac, self._mac("session", token)) else None
+        return token if hmac.compare_digest(mac, self._mac(purpose, token)) else None
 
     def csrf_token(self, request: Request) -> str:
         """The CSRF token of this browser's session (or of its pre-sign-in value)."""
@@ -87,15 +93,26 @@ class SessionSeal:
         return bool(submitted) and hmac.compare_digest(str(submitted),
                                                        self.csrf_token(request))
 
-    def start(self, response: Response, token: str) -> None:
-        """Sign the browser in."""
+    def start(self, response: Response, token: str, refresh_token: str | None = None) -> None:
+        """Sign the browser in (with the refresh token that renews the access token)."""
         response.set_cookie(SESSION_COOKIE, self.seal(token), httponly=True, samesite="lax",
                             secure=self.secure, path="/")
+        if refresh_token:
+            response.set_cookie(REFRESH_COOKIE, self.seal(refresh_token, "refresh"),
+                                httponly=True, samesite="lax", secure=self.secure, path="/")
+        response.delete_cookie(ENROL_COOKIE, httponly=True, samesite="lax",
+                               secure=self.secure, path="/")
+
+    def start_enrolment(self, response: Response, token: str) -> None:
+        """Keep the enrolment token of a user who must enrol a second factor."""
+        response.set_cookie(ENROL_COOKIE, self.seal(token, "enrol"), max_age=ENROL_SECONDS,
+                            httponly=True, samesite="lax", secure=self.secure, path="/")
 
     def end(self, response: Response) -> None:
         """Sign the browser out."""
-        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax",
-                               secure=self.secure, path="/")
+        for name in (SESSION_COOKIE, REFRESH_COOKIE, ENROL_COOKIE):
+            response.delete_cookie(name, httponly=True, samesite="lax", secure=self.secure,
+                                   path="/")
 
 
 def csrf_seed(request: Request) -> str:
@@ -115,6 +132,18 @@ def session_token(request: Request) -> str | None:
     """The access token of a validly sealed session cookie."""
     seal: SessionSeal = request.app.state.seal
     return seal.unseal(request.cookies.get(SESSION_COOKIE))
+
+
+def refresh_token(request: Request) -> str | None:
+    """The refresh token of a validly sealed refresh cookie."""
+    seal: SessionSeal = request.app.state.seal
+    return seal.unseal(request.cookies.get(REFRESH_COOKIE), "refresh")
+
+
+def enrolment_token(request: Request) -> str | None:
+    """The enrolment token of a validly sealed enrolment cookie."""
+    seal: SessionSeal = request.app.state.seal
+    return seal.unseal(request.cookies.get(ENROL_COOKIE), "enrol")
 
 
 class CsrfRefused(Exception):

@@ -28,6 +28,8 @@ USER_ROLE_CLAIM = "user_role"
 """The user's role in their organisation (admin, member, read_only), in members' tokens."""
 READ_ONLY = "read_only"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MFA_ENROLMENT_KIND = "mfa_enrolment"
+"""The ``kind`` of a token that lets a user who must have a second factor only enrol one."""
 
 KeyPeek = Callable[[str], tuple[bool, dict[str, Any] | None]]
 """What a key lookup would answer without I/O: ``(True, key or None)``, or ``(False, None)``
@@ -179,16 +181,17 @@ async def _bearer_principal(
 
 
 async def _refuse_revoked(request: Request, principal: Principal) -> None:
-    """401 ``token-revoked`` for a token of a user disabled (or given another role)
-    after it was issued."""
+    """401 ``token-revoked`` for a token on the revocation list: its user was disabled
+    or given another role, it was revoked by ``jti``, or its organisation suspended."""
     revocations: TokenRevocations | None = getattr(request.app.state, "revocations", None)
     if revocations is None:
         return
     if revocations.stale():
         await run_in_threadpool(revocations.refresh)
-    if revocations.revoked(principal.subject, principal.claims):
-        raise Unauthorized("this token was revoked: its user was disabled or given another "
-                           "role since it was issued; sign in again", slug="token-revoked")
+    why = revocations.revoked(principal.subject, principal.claims)
+    if why is not None:
+        raise Unauthorized(f"this token was revoked: {why}; sign in again",
+                           slug="token-revoked")
 
 
 async def optional_principal(
@@ -200,10 +203,18 @@ async def optional_principal(
     Access-grant tokens open data downloads and nothing else, so they are refused here.
     """
     principal = await _bearer_principal(request, credentials)
-    if principal is not None and principal.kind == "grant":
+    if principal is not None:
+        _refuse_limited(principal)
+    return principal
+
+
+def _refuse_limited(principal: Principal) -> None:
+    if principal.kind == "grant":
         raise Unauthorized("an access-grant token only opens the data it grants",
                            slug="grant-token-misused")
-    return principal
+    if principal.kind == MFA_ENROLMENT_KIND:
+        raise Unauthorized("an enrolment token only enrols a second factor",
+                           slug="enrolment-token-misused")
 
 
 async def optional_principal_or_grant(
@@ -230,6 +241,19 @@ async def any_member_principal(
 ) -> Principal:
     """The caller, read-only users included even on a POST: for the few changes a
     read-only user makes to their own account (their password)."""
+    principal = await _bearer_principal(request, credentials, read_only_may_act=True)
+    if principal is None:
+        raise Unauthorized("this route needs a bearer token", slug="missing-token")
+    _refuse_limited(principal)
+    return principal
+
+
+async def enrolling_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller of the second-factor routes: a member, or the holder of an enrolment
+    token (who may do nothing else)."""
     principal = await _bearer_principal(request, credentials, read_only_may_act=True)
     if principal is None:
         raise Unauthorized("this route needs a bearer token", slug="missing-token")
@@ -261,6 +285,7 @@ async def service_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 AnyMemberPrincipal = Annotated[Principal, Depends(any_member_principal)]
+EnrollingPrincipal = Annotated[Principal, Depends(enrolling_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 OptionalPrincipalOrGrant = Annotated[Principal | None, Depends(optional_principal_or_grant)]
 Operator = Annotated[Principal, Depends(require_roles("operator"))]

@@ -37,8 +37,10 @@ def issue_token(
     ttl: timedelta,
     claims: dict[str, Any] | None = None,
     now: datetime | None = None,
+    token_id: str | None = None,
 ) -> tuple[str, datetime]:
-    """Sign a token for ``subject``; returns it with its expiry time."""
+    """Sign a token for ``subject``; returns it with its expiry time. ``token_id`` (the
+    ``jti``, a new UUID by default) lets the issuer remember the token to revoke it."""
     if key.alg not in ALLOWED_ALGORITHMS:
         raise ValueError(f"tokens are signed with {ALLOWED_ALGORITHMS}, not {key.alg}")
     issued = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -50,7 +52,7 @@ def issue_token(
         "aud": audience if isinstance(audience, str) else list(audience),
         "iat": int(issued.timestamp()),
         "exp": int(expires.timestamp()),
-        "jti": str(uuid.uuid4()),
+        "jti": token_id or str(uuid.uuid4()),
         "kid": key.kid,
     }
     token = jwt.encode(

@@ -68,6 +68,7 @@ class ServiceProcesses:
         for service in SERVICES:
             env[f"DATAEX_PORTAL_{service.upper()}_URL"] = self.url(service)
         env["DATAEX_BOOTSTRAP_OPERATOR"] = ":".join(OPERATOR)
+        env["DATAEX_EXCHANGE_MFA_REQUIRED_ROLES"] = ""  # tested on its own
         env["DATAEX_EXCHANGE_ARGON2_TIME_COST"] = "1"
         env["DATAEX_EXCHANGE_ARGON2_MEMORY_KIB"] = "8"
         env["DATAEX_EXCHANGE_ARGON2_PARALLELISM"] = "1"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
 
-from services.exchange.deps import IssuerDep, PasswordsDep
+from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep
 from services.exchange.identity import repository, service
 from services.exchange.identity.schemas import (
     ApiKeyCreate,
@@ -18,6 +18,8 @@ from services.exchange.identity.schemas import (
     OrganizationOut,
     UserOut,
 )
+from services.exchange.mfa import service as mfa
+from services.exchange.sessions import service as sessions
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
@@ -26,7 +28,7 @@ from services.shared.rate_limits import limit, source_address
 from services.shared.schemas.tokens import TokenResponse
 from services.shared.settings import AUDIENCES
 
-STATUS_PATTERN = "^(pending|active|rejected)$"
+STATUS_PATTERN = "^(pending|active|rejected|suspended)$"
 
 router = APIRouter()
 well_known = APIRouter()
@@ -40,25 +42,45 @@ class _OAuthError(Problem):
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
+    response_model_exclude_none=True,
     tags=["identity"],
-    summary="OAuth 2 token endpoint (password and client-credentials grants)",
+    summary="OAuth 2 token endpoint (password, refresh-token and client-credentials grants)",
 )
 def token(
     request: Request,
     response: Response,
     session: SessionDep,
+    uow: UnitOfWorkDep,
     passwords: PasswordsDep,
     issuer: IssuerDep,
+    settings: SettingsDep,
     grant_type: Annotated[str, Form()],
     username: Annotated[str | None, Form()] = None,
     password: Annotated[str | None, Form()] = None,
+    totp_code: Annotated[str | None, Form(
+        max_length=32, description="operators and regulators: the authenticator app's code "
+                                   "or a recovery code")] = None,
+    refresh_token: Annotated[str | None, Form(max_length=200)] = None,
     client_id: Annotated[str | None, Form()] = None,
     client_secret: Annotated[str | None, Form()] = None,
     audience: Annotated[str | None, Form(description="for service tokens: the target")] = None,
 ) -> TokenResponse:
-    """Exchange credentials for a signed access token."""
+    """Exchange credentials for a signed access token (and, for a user, a refresh token
+    that rotates at every use)."""
     response.headers["Cache-Control"] = "no-store"
     limit(request, "token", f"{source_address(request)}|{username or client_id or ''}")
+    if grant_type == "refresh_token":
+        if not refresh_token:
+            raise _OAuthError("refresh_token is required", slug="invalid-request",
+                              error="invalid_request")
+        try:
+            renewed = sessions.refresh(uow, issuer, settings, refresh_token)
+        except sessions.InvalidGrant:
+            request.app.state.revocations.forget()  # a reused token revoked its family
+            raise
+        return TokenResponse(access_token=renewed.access.access_token,
+                             expires_in=renewed.access.expires_in,
+                             refresh_token=renewed.refresh_token)
     if grant_type == "password":
         if not username or not password:
             raise _OAuthError("username and password are required", slug="invalid-request",
@@ -66,6 +88,7 @@ def token(
         member = service.authenticate_password(
             session, passwords, username=username, password=password
         )
+        mfa.check_sign_in(uow, issuer, settings, member, totp_code)
     elif grant_type == "client_credentials":
         if not client_id or not client_secret:
             raise _OAuthError("client_id and client_secret are required",
@@ -86,20 +109,13 @@ def token(
         )
     else:
         raise _OAuthError(
-            "grant_type must be 'password' or 'client_credentials'",
+            "grant_type must be 'password', 'refresh_token' or 'client_credentials'",
             slug="unsupported-grant-type", error="unsupported_grant_type",
         )
-    issued = issuer.member_token(
-        subject=member.subject,
-        kind=member.kind,
-        org_id=member.organization.id,
-        roles=member.organization.roles,
-        name=member.name,
-        org_name=member.organization.name,
-        user_role=member.user_role,
-        token_version=member.token_version,
-    )
-    return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+    signed_in = sessions.sign_in(session, issuer, settings, member)
+    return TokenResponse(access_token=signed_in.access.access_token,
+                         expires_in=signed_in.access.expires_in,
+                         refresh_token=signed_in.refresh_token)
 
 
 @well_known.get(
@@ -252,10 +268,12 @@ def list_api_keys(session: SessionDep, actor: CurrentPrincipal) -> Any:
     summary="Revoke an API key",
 )
 def revoke_api_key(
-    client_id: str, uow: UnitOfWorkDep, actor: CurrentPrincipal
+    client_id: str, request: Request, uow: UnitOfWorkDep, actor: CurrentPrincipal
 ) -> Response:
-    """The key stops getting tokens at once."""
+    """The key stops getting tokens at once; the tokens it got are refused within the
+    services' revocation bound."""
     service.revoke_api_key(uow, client_id=client_id, actor=actor)
+    request.app.state.revocations.forget()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.shared.auth import USER_ROLE_CLAIM
+from services.shared.auth import MFA_ENROLMENT_KIND, USER_ROLE_CLAIM
 from services.shared.jwks import LocalKeySource
 from services.shared.keyring import KeyRing
 from services.shared.revocations import VERSION_CLAIM
@@ -16,12 +17,17 @@ from services.shared.tokens import issue_token
 USER_AUDIENCES = tuple(AUDIENCES.values())
 
 
+MFA_ENROLMENT_TTL = timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class IssuedToken:
-    """An access token and how many seconds it lives."""
+    """An access token, how many seconds it lives, its ``jti`` and its expiry."""
 
     access_token: str
     expires_in: int
+    jti: str = ""
+    expires_at: datetime | None = None
 
 
 class TokenIssuer:
@@ -40,15 +46,18 @@ class TokenIssuer:
     def _issue(
         self, subject: str, audience: str | tuple[str, ...], ttl: timedelta, claims: dict[str, Any]
     ) -> IssuedToken:
-        token, _ = issue_token(
+        jti = str(uuid.uuid4())
+        token, expires = issue_token(
             self.ring.active(),
             issuer=self.issuer,
             subject=subject,
             audience=audience,
             ttl=ttl,
             claims=claims,
+            now=datetime.now(UTC),
+            token_id=jti,
         )
-        return IssuedToken(token, int(ttl.total_seconds()))
+        return IssuedToken(token, int(ttl.total_seconds()), jti, expires)
 
     def member_token(
         self, *, subject: str, kind: str, org_id: str, roles: list[str], name: str,
@@ -66,6 +75,12 @@ class TokenIssuer:
         if token_version is not None:
             claims[VERSION_CLAIM] = token_version
         return self._issue(subject, USER_AUDIENCES, self.user_ttl, claims)
+
+    def mfa_enrolment_token(self, *, subject: str, org_id: str, name: str) -> IssuedToken:
+        """A ten-minute token, valid only at the exchange, that lets a user who must
+        have a second factor and has none enrol one (and nothing else)."""
+        claims = {"kind": MFA_ENROLMENT_KIND, "org": org_id, "roles": [], "name": name}
+        return self._issue(subject, AUDIENCES["exchange"], MFA_ENROLMENT_TTL, claims)
 
     def service_token(self, *, client_id: str, audience: str) -> IssuedToken:
         """A token for another dataex service, valid only at ``audience``."""

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Role = Literal["provider", "buyer", "operator", "regulator"]
-OrgStatus = Literal["pending", "active", "rejected"]
+OrgStatus = Literal["pending", "active", "rejected", "suspended"]
 
 
 class AdminAccount(BaseModel):
@@ -51,6 +51,7 @@ class OrganizationOut(BaseModel):
     created_at: datetime
     decided_at: datetime | None = None
     decision_reason: str | None = None
+    suspended_at: datetime | None = None
 
 
 class Decision(BaseModel):

@@ -24,6 +24,11 @@ class Organization(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Suspension by the operator: every token issued at or before ``tokens_revoked_at``
+    # is refused (see services.shared.revocations).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True)
 
     role_rows: Mapped[list[OrganizationRole]] = relationship(
         back_populates="organization", cascade="all, delete-orphan", lazy="selectin"

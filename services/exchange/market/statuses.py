@@ -25,10 +25,11 @@ class OrderState(StrEnum):
 
 
 class OfferStatus(StrEnum):
-    """An offer is orderable while active."""
+    """An offer is orderable while active; suspended while its provider is suspended."""
 
     ACTIVE = "active"
     WITHDRAWN = "withdrawn"
+    SUSPENDED = "suspended"
 
 
 class AssetStatus(StrEnum):
@@ -74,11 +75,13 @@ class DemandStatus(StrEnum):
 
 
 class OrganizationStatus(StrEnum):
-    """A member organisation: pending an operator's review, then active or rejected."""
+    """A member organisation: pending an operator's review, then active or rejected; an
+    active one may be suspended by the operator and reinstated."""
 
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
+    SUSPENDED = "suspended"
 
 
 class DatasetStatus(StrEnum):

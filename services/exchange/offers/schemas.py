@@ -75,7 +75,7 @@ class OfferOut(BaseModel):
     id: str
     asset_id: str
     provider_org_id: str
-    status: Literal["active", "withdrawn"]
+    status: Literal["active", "withdrawn", "suspended"]
     plan: Plan
     price_fen: int
     term_days: int

@@ -3,7 +3,6 @@ password; the token revocations the other services consult."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
@@ -11,7 +10,10 @@ from fastapi import APIRouter, Request, Response, status
 from services.exchange.deps import PasswordsDep, SettingsDep
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.exchange.users import service
+from services.exchange.users.revocation_list import revocation_list
 from services.exchange.users.schemas import (
+    ApiKeyRevocationOut,
+    OrgRevocationOut,
     OrgUserOut,
     PasswordChange,
     RevocationOut,
@@ -90,11 +92,17 @@ def change_password(body: PasswordChange, uow: UnitOfWorkDep, passwords: Passwor
 
 
 @router.get("/token-revocations", response_model=RevocationsOut,
-            summary="Users whose older tokens are revoked (dataex services)")
+            summary="The token revocation list (dataex services)")
 def token_revocations(session: SessionDep, settings: SettingsDep,
                       _service: ServicePrincipal) -> RevocationsOut:
-    """What the catalog and audit consult to refuse a disabled user's tokens."""
-    minimum = service.token_revocations(
-        session, token_lifetime=timedelta(seconds=settings.user_token_ttl_seconds))
-    return RevocationsOut(items=[RevocationOut(user_id=user_id, min_version=version)
-                                 for user_id, version in sorted(minimum.items())])
+    """What the catalog and audit consult to refuse revoked tokens: disabled users',
+    tokens revoked by ``jti``, suspended organisations'."""
+    listed = revocation_list(session, settings)
+    return RevocationsOut(
+        items=[RevocationOut(user_id=user_id, min_version=version)
+               for user_id, version in sorted(listed.users.items())],
+        tokens=sorted(listed.tokens),
+        organizations=[OrgRevocationOut(org_id=org_id, revoked_before=at)
+                       for org_id, at in sorted(listed.organizations.items())],
+        api_keys=[ApiKeyRevocationOut(client_id=key_id, revoked_before=at)
+                  for key_id, at in sorted(listed.api_keys.items())])

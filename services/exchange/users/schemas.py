@@ -65,7 +65,28 @@ class RevocationOut(BaseModel):
     min_version: int
 
 
+class OrgRevocationOut(BaseModel):
+    """Tokens of this organisation issued at or before ``revoked_before`` (Unix time)
+    no longer count: it was suspended."""
+
+    org_id: str
+    revoked_before: int
+
+
+class ApiKeyRevocationOut(BaseModel):
+    """Tokens of this API key issued at or before ``revoked_before`` no longer count."""
+
+    client_id: str
+    revoked_before: int
+
+
 class RevocationsOut(BaseModel):
-    """Users whose older tokens were revoked within a token lifetime."""
+    """The revocation list: users whose older tokens were revoked within a token
+    lifetime (``items``), single access tokens revoked by ``jti`` and not yet expired
+    (``tokens``), suspended organisations (``organizations``) and revoked API keys
+    (``api_keys``)."""
 
     items: list[RevocationOut]
+    tokens: list[str] = []
+    organizations: list[OrgRevocationOut] = []
+    api_keys: list[ApiKeyRevocationOut] = []

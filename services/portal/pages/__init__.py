@@ -11,6 +11,7 @@ from services.portal.pages import (
     disputes,
     keys,
     membership,
+    mfa,
     orders,
     provider,
     provider_orders,
@@ -19,6 +20,7 @@ from services.portal.pages import (
     provider_upload,
     regulator,
     revocation,
+    suspension,
     users,
     webhooks,
 )
@@ -29,5 +31,6 @@ def include_pages(app: FastAPI) -> None:
     """Add every page router."""
     for module in (catalog, account, membership, orders, delivery, disputes, provider,
                    provider_upload, provider_trading, provider_orders, provider_payouts,
-                   operator_pages, regulator, revocation, users, webhooks, keys):
+                   operator_pages, regulator, revocation, users, webhooks, keys, mfa,
+                   suspension):
         app.include_router(module.router)

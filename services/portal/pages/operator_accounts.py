@@ -20,7 +20,7 @@ from services.portal.templating import render
 
 router = APIRouter(prefix="/operator")
 
-ORG_STATUSES = ("pending", "active", "rejected")
+ORG_STATUSES = ("pending", "active", "rejected", "suspended")
 ORG_PAGE = 50
 # Organisations offered in the deposit form's list (active ones, in id order).
 DEPOSIT_CHOICES = 500

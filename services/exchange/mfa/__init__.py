@@ -1,0 +1,1 @@
+"""A second factor (TOTP, RFC 6238) with recovery codes, required for operators and regulators."""

@@ -1,0 +1,1 @@
+"""Sign-in sessions: rotating refresh tokens, revoked access tokens, sign-out."""

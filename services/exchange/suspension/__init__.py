@@ -1,0 +1,1 @@
+"""The operator suspends an organisation (its tokens, grants and offers stop) and reinstates it."""
