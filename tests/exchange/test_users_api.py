@@ -123,7 +123,7 @@ def test_a_read_only_user_sees_but_cannot_act(market: Market, stack: Stack) -> N
         assert response.json()["type"].endswith(":read-only-user")
         assert "read-only" in response.json()["detail"]
     changed = market.exchange.post("/v1/me/password", headers=bearer(viewer), json={
-        "old_password": viewer_invite["initial_password"], "new_password": "viewer-new-pass"})
+        "old_password": viewer_invite["initial_password"], "new_password": "a-fresh-passphrase"})
     assert changed.status_code == 204, changed.text
     promoted = market.exchange.patch(f"/v1/users/{viewer_invite['id']}",
                                      json={"role": "member"}, headers=bearer(admin))

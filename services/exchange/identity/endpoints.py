@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
-from services.exchange.deps import IssuerDep, PasswordsDep
+from services.exchange.deps import IssuerDep, PasswordsDep, SignInGuardDep
 from services.exchange.identity import repository, service
 from services.exchange.identity.schemas import (
     ApiKeyCreate,
@@ -18,6 +20,9 @@ from services.exchange.identity.schemas import (
     OrganizationOut,
     UserOut,
 )
+from services.exchange.identity.service import Member
+from services.exchange.identity.tables import ServiceClient
+from services.exchange.sign_in.service import SignInAttempt, SignInGuard
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
@@ -36,6 +41,13 @@ class _OAuthError(Problem):
     title = "Invalid token request"
 
 
+def _signed_in(guard: SignInGuard, attempt: SignInAttempt, session: Session,
+               found: Member | ServiceClient) -> None:
+    if isinstance(found, Member):
+        guard.succeeded(session, attempt, subject=found.subject, kind=found.kind,
+                        org_id=found.organization.id)
+
+
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
@@ -43,8 +55,9 @@ class _OAuthError(Problem):
     summary="OAuth 2 token endpoint (password and client-credentials grants)",
 )
 def token(
+    request: Request,
     response: Response,
-    session: SessionDep,
+    guard: SignInGuardDep,
     passwords: PasswordsDep,
     issuer: IssuerDep,
     grant_type: Annotated[str, Form()],
@@ -54,38 +67,49 @@ def token(
     client_secret: Annotated[str | None, Form()] = None,
     audience: Annotated[str | None, Form(description="for service tokens: the target")] = None,
 ) -> TokenResponse:
-    """Exchange credentials for a signed access token."""
+    """Exchange credentials for a signed access token; failures are throttled per
+    account and per source address (429 with Retry-After) and recorded."""
     response.headers["Cache-Control"] = "no-store"
+    source = request.client.host if request.client else "unknown"
     if grant_type == "password":
         if not username or not password:
             raise _OAuthError("username and password are required", slug="invalid-request",
                               error="invalid_request")
-        member = service.authenticate_password(
-            session, passwords, username=username, password=password
-        )
+        attempt = SignInAttempt(username, source)
+        found: Member | ServiceClient = guard.sign_in(
+            attempt,
+            lambda s: service.authenticate_password(s, passwords, username=username,
+                                                    password=password),
+            owner=lambda s: service.owner_of_username(s, username),
+            on_success=partial(_signed_in, guard, attempt))
     elif grant_type == "client_credentials":
         if not client_id or not client_secret:
             raise _OAuthError("client_id and client_secret are required",
                               slug="invalid-request", error="invalid_request")
-        client = service.authenticate_service(
-            session, client_id=client_id, client_secret=client_secret
-        )
-        if client is not None:
+        with guard.db.reading() as session:
+            is_service = repository.service_client(session, client_id) is not None
+        attempt = SignInAttempt(client_id, source, counted=not is_service)
+        found = guard.sign_in(
+            attempt,
+            lambda s: service.authenticate_client(s, client_id=client_id,
+                                                  client_secret=client_secret),
+            owner=lambda s: service.owner_of_api_key(s, client_id),
+            on_success=partial(_signed_in, guard, attempt))
+        if isinstance(found, ServiceClient):
             if audience is None or audience not in AUDIENCES.values():
                 raise _OAuthError(
                     f"audience must be one of {sorted(AUDIENCES.values())}",
                     slug="invalid-target", error="invalid_target",
                 )
-            issued = issuer.service_token(client_id=client.client_id, audience=audience)
+            issued = issuer.service_token(client_id=found.client_id, audience=audience)
             return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
-        member = service.authenticate_api_key(
-            session, client_id=client_id, client_secret=client_secret
-        )
     else:
         raise _OAuthError(
             "grant_type must be 'password' or 'client_credentials'",
             slug="unsupported-grant-type", error="unsupported_grant_type",
         )
+    assert isinstance(found, Member)
+    member = found
     issued = issuer.member_token(
         subject=member.subject,
         kind=member.kind,
