@@ -464,3 +464,20 @@ class ExchangeClient(ServiceApi):
         """A regulator revokes an authorisation, saying why."""
         return dict(self.connection.post_json(
             f"/v1/authorisations/{authorisation_id}/revoke", {"reason": reason}))
+
+    def security_events(self, **filters: Any) -> dict[str, Any]:
+        """A page of the security-event log, newest first (regulators): filters
+        ``type``, ``outcome``, ``actor``, ``org_id``, ``subject``, ``source``, ``since``,
+        ``until``, ``before`` (the previous page's ``next_before``) and ``limit``."""
+        params = {k: v for k, v in filters.items() if v not in (None, "")}
+        return dict(self.connection.get_json("/v1/security-events", params=params))
+
+    def sign_in_locks(self) -> list[dict[str, Any]]:
+        """Accounts and source addresses locked or delayed now (operators)."""
+        return list(self.connection.get_json("/v1/sign-in/locks"))
+
+    def unlock_sign_in(self, *, username: str | None = None,
+                       source: str | None = None) -> dict[str, Any]:
+        """Unlock an account by username, or a source address (operators)."""
+        body = {"username": username} if username else {"source": source}
+        return dict(self.connection.post_json("/v1/sign-in/unlock", body))
