@@ -948,6 +948,28 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "pii.error.reason": ("请填写放行理由（至少 4 个字）。",
                          "Give the reason (at least 4 characters)."),
     # ---- end of issue 11, rights and not-open data ----
+    # ---- issue 18, identity controls: the security-event log, sign-in locks ----
+    "secev.title": ("安全事件", "Security events"),
+    "secev.lead": ("登录、失败、锁定、密钥与角色变更，以及运营方和监管方的每项决定；"
+                   "至少保存 180 天。",
+                   "Sign-ins, failures, locks, key and role changes, and every operator and "
+                   "regulator decision; kept at least 180 days."),
+    "secev.filter": ("筛选安全事件", "Filter security events"),
+    "secev.type": ("类型", "Type"),
+    "secev.outcome": ("结果", "Outcome"),
+    "secev.outcome.success": ("成功", "Success"),
+    "secev.outcome.failure": ("失败", "Failure"),
+    "secev.outcome.refused": ("拒绝", "Refused"),
+    "secev.org": ("机构", "Organisation"),
+    "secev.any": ("全部", "Any"),
+    "secev.apply": ("筛选", "Filter"),
+    "secev.when": ("时间", "When"),
+    "secev.actor": ("操作者", "Actor"),
+    "secev.source": ("来源地址", "Source"),
+    "secev.details": ("详情", "Details"),
+    "secev.older": ("更早的事件", "Older events"),
+    "secev.none": ("没有符合条件的事件。", "No events match."),
+    # ---- end of issue 18, identity controls ----
 }
 
 
