@@ -68,6 +68,7 @@ def seed_exchange(settings: ExchangeSettings) -> list[str]:
                     credit_code=account.credit_code, roles=account.roles,
                     admin_username=account.username,
                     admin_password=account.password, actor=_SEEDER,
+                    password_policy=False,
                 )
                 created.append(account.org_name)
     finally:
