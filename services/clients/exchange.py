@@ -43,10 +43,13 @@ class ExchangeClient(ServiceApi):
                                                               client_secret=client_secret)
         return client
 
-    def password_token(self, username: str, password: str) -> TokenResponse:
-        """A member's token for a username and password (OAuth password grant)."""
+    def password_token(self, username: str, password: str, *,
+                       client_address: str | None = None) -> TokenResponse:
+        """A member's token for a username and password (OAuth password grant).
+        ``client_address``: the person's own address, when a trusted front end (the
+        portal) signs them in, so that failed sign-ins are counted per person."""
         return self._token({"grant_type": "password", "username": username,
-                            "password": password})
+                            "password": password}, client_address=client_address)
 
     def service_token(self, audience: str, *, client_id: str,
                       client_secret: str) -> TokenResponse:
@@ -61,8 +64,11 @@ class ExchangeClient(ServiceApi):
         return CachedTokens(partial(self.service_token, client_id=client_id,
                                     client_secret=client_secret))
 
-    def _token(self, form: dict[str, str]) -> TokenResponse:
-        answer = self._token_endpoint.request("POST", "/v1/auth/token", data=form)
+    def _token(self, form: dict[str, str], *,
+               client_address: str | None = None) -> TokenResponse:
+        headers = {"X-Forwarded-For": client_address} if client_address else None
+        answer = self._token_endpoint.request("POST", "/v1/auth/token", data=form,
+                                              headers=headers)
         return parsed(TokenResponse, answer)
 
     def me(self) -> dict[str, Any]:

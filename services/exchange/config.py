@@ -42,6 +42,10 @@ class ExchangeSettings(ServiceSettings):
     sign_in_failure_window_seconds: int = Field(
         default=900, ge=1, le=86400, description="failures are forgotten this long after "
                                                  "the last one")
+    sign_in_trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="peers (the portal, a reverse proxy) whose X-Forwarded-For names the "
+                    "source address of a sign-in; comma-separated, empty for none")
     security_event_retention_days: int = Field(
         default=365, ge=180, le=3650, description="security events are kept this long")
 

@@ -969,6 +969,9 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "secev.details": ("详情", "Details"),
     "secev.older": ("更早的事件", "Older events"),
     "secev.none": ("没有符合条件的事件。", "No events match."),
+    "signin.throttled": ("登录失败次数过多，请稍后再试；账号被锁定时可联系运营方解锁。",
+                         "Too many failed sign-ins: wait a little; if the account is "
+                         "locked, the operator can unlock it."),
     # ---- end of issue 18, identity controls ----
 }
 

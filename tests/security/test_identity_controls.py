@@ -181,3 +181,14 @@ def test_pruning_never_deletes_events_younger_than_180_days(market: Market) -> N
     assert sorted(e["details"]["days"] for e in kept) == [1, 179]
     report = market.sweep(now + timedelta(days=365 * 3))
     assert report.pruned_security_events >= 2  # the two kept above, and the sign-ins
+
+
+def test_a_forwarded_address_counts_only_from_a_trusted_proxy(market: Market,
+                                                             stack: Stack) -> None:
+    """The portal names the person's address; anyone else naming one is ignored, so a
+    guesser cannot spread failures over made-up sources."""
+    stack.exchange.post("/v1/auth/token", headers={"X-Forwarded-For": "203.0.113.9"},
+                        data={"grant_type": "password", "username": "nobody",
+                              "password": "wrong-guess"})
+    failed = security_events(market, type="sign_in.failed")
+    assert failed[0]["source"] == "testclient"

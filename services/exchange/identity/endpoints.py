@@ -20,9 +20,8 @@ from services.exchange.identity.schemas import (
     OrganizationOut,
     UserOut,
 )
-from services.exchange.identity.service import Member
-from services.exchange.identity.tables import ServiceClient
-from services.exchange.sign_in.service import SignInAttempt, SignInGuard
+from services.exchange.identity.service import Member, SignedIn
+from services.exchange.sign_in.service import SignInAttempt, SignInGuard, sign_in_source
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
@@ -42,7 +41,7 @@ class _OAuthError(Problem):
 
 
 def _signed_in(guard: SignInGuard, attempt: SignInAttempt, session: Session,
-               found: Member | ServiceClient) -> None:
+               found: SignedIn) -> None:
     if isinstance(found, Member):
         guard.succeeded(session, attempt, subject=found.subject, kind=found.kind,
                         org_id=found.organization.id)
@@ -70,13 +69,13 @@ def token(
     """Exchange credentials for a signed access token; failures are throttled per
     account and per source address (429 with Retry-After) and recorded."""
     response.headers["Cache-Control"] = "no-store"
-    source = request.client.host if request.client else "unknown"
+    source = sign_in_source(request, guard.trusted_proxies)
     if grant_type == "password":
         if not username or not password:
             raise _OAuthError("username and password are required", slug="invalid-request",
                               error="invalid_request")
         attempt = SignInAttempt(username, source)
-        found: Member | ServiceClient = guard.sign_in(
+        found: SignedIn = guard.sign_in(
             attempt,
             lambda s: service.authenticate_password(s, passwords, username=username,
                                                     password=password),
@@ -95,7 +94,7 @@ def token(
                                                   client_secret=client_secret),
             owner=lambda s: service.owner_of_api_key(s, client_id),
             on_success=partial(_signed_in, guard, attempt))
-        if isinstance(found, ServiceClient):
+        if not isinstance(found, Member):  # a dataex service
             if audience is None or audience not in AUDIENCES.values():
                 raise _OAuthError(
                     f"audience must be one of {sorted(AUDIENCES.values())}",

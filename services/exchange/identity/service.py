@@ -54,6 +54,10 @@ class Member:
     token_version: int | None = None
 
 
+SignedIn = Member | ServiceClient
+"""Who a token request authenticated: a member (user or API key) or a dataex service."""
+
+
 def register_organization(
     session: Session,
     passwords: Passwords,
@@ -227,7 +231,7 @@ def authenticate_service(
 
 def authenticate_client(
     session: Session, *, client_id: str, client_secret: str
-) -> Member | ServiceClient:
+) -> SignedIn:
     """The dataex service, or else the member's API key, with these client credentials."""
     client = authenticate_service(session, client_id=client_id, client_secret=client_secret)
     if client is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from services.exchange.config import ExchangeSettings
 from services.exchange.identity import repository as identities
@@ -77,6 +78,7 @@ class SignInGuard:
     db: Database
     account_policy: ThrottlePolicy
     source_policy: ThrottlePolicy
+    trusted_proxies: frozenset[str] = frozenset()
 
     def _policy(self, kind: KeyKind) -> ThrottlePolicy:
         return self.account_policy if kind is KeyKind.ACCOUNT else self.source_policy
@@ -201,4 +203,16 @@ def guard_from_settings(db: Database, settings: ExchangeSettings) -> SignInGuard
         account_policy=policy(settings.sign_in_account_free_failures,
                               settings.sign_in_account_lock_after),
         source_policy=policy(settings.sign_in_source_free_failures,
-                             settings.sign_in_source_lock_after))
+                             settings.sign_in_source_lock_after),
+        trusted_proxies=frozenset(p.strip() for p in settings.sign_in_trusted_proxies
+                                  .split(",") if p.strip()))
+
+
+def sign_in_source(request: Request, trusted_proxies: frozenset[str]) -> str:
+    """The address a sign-in comes from: the peer's, or the last address it forwards
+    in ``X-Forwarded-For`` when the peer is a trusted proxy (the portal)."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if peer in trusted_proxies and forwarded:
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer

@@ -35,13 +35,16 @@ def signin(request: Request, api: ApiDep, username: Annotated[str, Form(max_leng
            next: Annotated[str, Form()] = "/me") -> Response:
     """Exchange the user's name and password for a token kept in the session cookie."""
     try:
-        token = api.exchange.password_token(username, password).access_token
+        token = api.exchange.password_token(
+            username, password,
+            client_address=request.client.host if request.client else None).access_token
     except ApiProblem as problem:
-        if problem.status not in (400, 401, 403):
+        if problem.status not in (400, 401, 403, 429):
             raise
         t = Translator(choose_language(request))
+        error = t("signin.throttled") if problem.status == 429 else t("signin.failed")
         return render(request, "signin.html",
-                      {"next": safe_next(next), "error": t("signin.failed"),
+                      {"next": safe_next(next), "error": error,
                        "username": username}, status_code=400)
     response = RedirectResponse(safe_next(next), status_code=303)
     seal: SessionSeal = request.app.state.seal
