@@ -129,7 +129,7 @@ def test_a_read_only_user_sees_but_cannot_act(market: Market, stack: Stack) -> N
                                      json={"role": "member"}, headers=bearer(admin))
     assert promoted.status_code == 200 and promoted.json()["role"] == "member"
     assert token_refused(market, viewer)  # it carried the old role
-    member = sign_in(stack, "viewer", "viewer-new-pass")
+    member = sign_in(stack, "viewer", "a-fresh-passphrase")
     created = stack.catalog.post("/v1/datasets", json=dataset_body(), headers=bearer(member))
     assert created.status_code == 201, created.text
     assert market.events("user.role_changed")[-1]["payload"]["role"] == "member"
