@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from typer.testing import CliRunner
 
 from services.cli import main
-from services.clients import ExchangeClient
 from tests.exchange.trading_helpers import Market
-from tests.stack import OPERATOR, Stack
+from tests.stack import OPERATOR
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def market(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Market:
-    transport = stack.exchange._transport  # the in-process exchange
-    monkeypatch.setattr(main, "_exchange_client", lambda url: ExchangeClient.connect(
-        "http://exchange.test", transport=transport))
-    return Market(stack)
 
 
 def test_an_operator_lists_and_unlocks_a_delayed_account(market: Market) -> None:
