@@ -61,13 +61,14 @@ def seed_exchange(settings: ExchangeSettings) -> list[str]:
                     credit_code=settings.operator_credit_code,
                 )
             for account in DEMO_ACCOUNTS:
-                if repository.organization_by_credit_code(session, account.credit_code):
+                if repository.active_organization_by_credit_code(session, account.credit_code):
                     continue
                 identity.register_organization(
                     session, passwords, outbox, name=account.org_name,
                     credit_code=account.credit_code, roles=account.roles,
                     admin_username=account.username,
                     admin_password=account.password, actor=_SEEDER,
+                    password_policy=False,
                 )
                 created.append(account.org_name)
     finally:
@@ -80,7 +81,8 @@ def demo_provider(settings: ExchangeSettings) -> tuple[str, str] | None:
     db = Database(settings.database_url)
     try:
         with db.reading() as session:
-            org = repository.organization_by_credit_code(session, DEMO_ACCOUNTS[0].credit_code)
+            org = repository.active_organization_by_credit_code(
+                session, DEMO_ACCOUNTS[0].credit_code)
             return (org.id, org.name) if org else None
     finally:
         db.dispose()

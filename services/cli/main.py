@@ -431,6 +431,36 @@ def verify_dispute_case(
                   f"{checkpoint.get('tree_size')}")
 
 
+@app.command("unlock-sign-in")
+def unlock_sign_in(
+    account: Annotated[str, typer.Option("--account", help="the username to unlock")] = "",
+    source: Annotated[str, typer.Option("--source", help="the address to unlock")] = "",
+    exchange_url: Annotated[str, typer.Option(envvar="DATAEX_EXCHANGE_URL")] =
+        "http://127.0.0.1:8002",
+    username: Annotated[str, typer.Option(envvar="DATAEX_USERNAME",
+                                          help="an operator")] = "operator",
+    password: Annotated[str, typer.Option(envvar="DATAEX_PASSWORD", prompt=True,
+                                          hide_input=True)] = "",
+) -> None:
+    """Unlock an account or a source address locked after failed sign-ins (operators);
+    without --account or --source, list what is locked or delayed now."""
+    client = _exchange_client(exchange_url)
+    try:
+        token = client.password_token(username, password).access_token
+        operator = client.as_caller(BearerToken(token))
+        if not account and not source:
+            for lock in operator.sign_in_locks():
+                console.print(f"{lock['kind']:8} {lock['label'] or lock['key']:40} "
+                              f"failures={lock['failures']} locked_until="
+                              f"{lock['locked_until'] or '-'}")
+            return
+        operator.unlock_sign_in(username=account or None, source=source or None)
+    except ApiProblem as problem:
+        console.print(f"[red]refused[/] {problem.status}: {problem.detail}")
+        raise typer.Exit(2) from problem
+    console.print(f"unlocked {account or source}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

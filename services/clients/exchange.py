@@ -45,13 +45,16 @@ class ExchangeClient(ServiceApi):
         return client
 
     def password_token(self, username: str, password: str,
-                       totp_code: str | None = None) -> TokenResponse:
+                       totp_code: str | None = None, *,
+                       client_address: str | None = None) -> TokenResponse:
         """A member's token for a username and password (OAuth password grant), with the
-        authenticator code when the account has a second factor."""
+        authenticator code when the account has a second factor. ``client_address``: the
+        person's own address, when a trusted front end (the portal) signs them in, so that
+        failed sign-ins are counted per person."""
         form = {"grant_type": "password", "username": username, "password": password}
         if totp_code:
             form["totp_code"] = totp_code
-        return self._token(form)
+        return self._token(form, client_address=client_address)
 
     def service_token(self, audience: str, *, client_id: str,
                       client_secret: str) -> TokenResponse:
@@ -66,8 +69,11 @@ class ExchangeClient(ServiceApi):
         return CachedTokens(partial(self.service_token, client_id=client_id,
                                     client_secret=client_secret))
 
-    def _token(self, form: dict[str, str]) -> TokenResponse:
-        answer = self._token_endpoint.request("POST", "/v1/auth/token", data=form)
+    def _token(self, form: dict[str, str], *,
+               client_address: str | None = None) -> TokenResponse:
+        headers = {"X-Forwarded-For": client_address} if client_address else None
+        answer = self._token_endpoint.request("POST", "/v1/auth/token", data=form,
+                                              headers=headers)
         return parsed(TokenResponse, answer)
 
     def me(self) -> dict[str, Any]:
@@ -538,3 +544,19 @@ class ExchangeClient(ServiceApi):
         revoked grants do not)."""
         return dict(self.connection.post_json(f"/v1/organizations/{org_id}/reinstate",
                                               {"reason": reason}))
+    def security_events(self, **filters: Any) -> dict[str, Any]:
+        """A page of the security-event log, newest first (regulators): filters
+        ``type``, ``outcome``, ``actor``, ``org_id``, ``subject``, ``source``, ``since``,
+        ``until``, ``before`` (the previous page's ``next_before``) and ``limit``."""
+        params = {k: v for k, v in filters.items() if v not in (None, "")}
+        return dict(self.connection.get_json("/v1/security-events", params=params))
+
+    def sign_in_locks(self) -> list[dict[str, Any]]:
+        """Accounts and source addresses locked or delayed now (operators)."""
+        return list(self.connection.get_json("/v1/sign-in/locks"))
+
+    def unlock_sign_in(self, *, username: str | None = None,
+                       source: str | None = None) -> dict[str, Any]:
+        """Unlock an account by username, or a source address (operators)."""
+        body = {"username": username} if username else {"source": source}
+        return dict(self.connection.post_json("/v1/sign-in/unlock", body))

@@ -20,7 +20,9 @@ from services.exchange.orders import endpoints as orders
 from services.exchange.payouts import endpoints as payouts
 from services.exchange.public_pricing import endpoints as public_pricing
 from services.exchange.reconciliation import endpoints as reconciliation
+from services.exchange.security_events import endpoints as security_events
 from services.exchange.sessions import endpoints as sessions
+from services.exchange.sign_in import endpoints as sign_in
 from services.exchange.signatures import endpoints as signatures
 from services.exchange.suspension import endpoints as suspension
 from services.exchange.trading import endpoints as trading
@@ -40,5 +42,5 @@ def include_routes(app: FastAPI) -> None:
                    grants.members,
                    disputes.router, accounts.router, trading.router, signatures.router,
                    notifications.router, payouts.router, fees.router, reconciliation.router,
-                   authorisations.router):
+                   authorisations.router, security_events.router, sign_in.router):
         app.include_router(router, prefix="/v1")

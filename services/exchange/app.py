@@ -17,6 +17,8 @@ from services.exchange.identity.passwords import Passwords
 from services.exchange.notifications.dispatcher import WebhookDispatcher
 from services.exchange.outbox import outbox
 from services.exchange.rule_problems import install_rule_problems
+from services.exchange.security_events.decisions import install_decision_log
+from services.exchange.sign_in.service import guard_from_settings
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
 from services.exchange.users.revocation_list import revocation_list
@@ -121,7 +123,9 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     app.state.revocations = TokenRevocations(
         lambda: _revocation_list(db, settings),
         max_age=settings.token_revocation_seconds)
+    app.state.sign_in_guard = guard_from_settings(db, settings)
     install_common(app, service="exchange", db=db)
+    install_decision_log(app, db)
     install_rule_problems(app)
     include_routes(app)
     return app

@@ -47,6 +47,26 @@ class ExchangeSettings(ServiceSettings):
         description="a user who needs a second factor and has none gets a ten-minute token "
                     "that can only enrol one; off, an operator enrols them out of band")
 
+    # Failed sign-ins (see services/exchange/sign_in/model.py) and the security-event log.
+    sign_in_account_free_failures: int = Field(default=2, ge=0, le=20)
+    sign_in_account_lock_after: int = Field(
+        default=5, ge=2, le=100, description="an account locks at this many failures")
+    sign_in_source_free_failures: int = Field(default=10, ge=0, le=1000)
+    sign_in_source_lock_after: int = Field(
+        default=50, ge=2, le=10_000, description="a source address locks at this many")
+    sign_in_base_delay_seconds: float = Field(default=1.0, ge=0, le=60)
+    sign_in_max_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
+    sign_in_lock_seconds: int = Field(default=900, ge=1, le=86400)
+    sign_in_failure_window_seconds: int = Field(
+        default=900, ge=1, le=86400, description="failures are forgotten this long after "
+                                                 "the last one")
+    sign_in_trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="peers (the portal, a reverse proxy) whose X-Forwarded-For names the "
+                    "source address of a sign-in; comma-separated, empty for none")
+    security_event_retention_days: int = Field(
+        default=365, ge=180, le=3650, description="security events are kept this long")
+
     # Argon2id cost (RFC 9106's second recommended option by default).
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)

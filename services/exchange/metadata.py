@@ -24,7 +24,9 @@ from services.exchange.offers import tables as _offers  # noqa: F401
 from services.exchange.orders import tables as _orders  # noqa: F401
 from services.exchange.payouts import tables as _payouts  # noqa: F401
 from services.exchange.public_pricing import tables as _public_pricing  # noqa: F401
+from services.exchange.security_events import tables as _security_events  # noqa: F401
 from services.exchange.sessions import tables as _sessions  # noqa: F401
+from services.exchange.sign_in import tables as _sign_in  # noqa: F401
 from services.exchange.signatures import tables as _signatures  # noqa: F401
 from services.exchange.valuation import tables as _valuation  # noqa: F401
 from services.exchange.vouchers import tables as _vouchers  # noqa: F401

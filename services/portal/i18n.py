@@ -1107,6 +1107,31 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "suspension.done_suspend": ("单位已暂停。", "The organisation is suspended."),
     "suspension.done_reinstate": ("单位已恢复。", "The organisation is reinstated."),
     # ---- end of issue 18, sessions and second factor ----
+    # ---- issue 18, identity controls: the security-event log, sign-in locks ----
+    "secev.title": ("安全事件", "Security events"),
+    "secev.lead": ("登录、失败、锁定、密钥与角色变更，以及运营方和监管方的每项决定；"
+                   "至少保存 180 天。",
+                   "Sign-ins, failures, locks, key and role changes, and every operator and "
+                   "regulator decision; kept at least 180 days."),
+    "secev.filter": ("筛选安全事件", "Filter security events"),
+    "secev.type": ("类型", "Type"),
+    "secev.outcome": ("结果", "Outcome"),
+    "secev.outcome.success": ("成功", "Success"),
+    "secev.outcome.failure": ("失败", "Failure"),
+    "secev.outcome.refused": ("拒绝", "Refused"),
+    "secev.org": ("机构", "Organisation"),
+    "secev.any": ("全部", "Any"),
+    "secev.apply": ("筛选", "Filter"),
+    "secev.when": ("时间", "When"),
+    "secev.actor": ("操作者", "Actor"),
+    "secev.source": ("来源地址", "Source"),
+    "secev.details": ("详情", "Details"),
+    "secev.older": ("更早的事件", "Older events"),
+    "secev.none": ("没有符合条件的事件。", "No events match."),
+    "signin.throttled": ("登录失败次数过多，请稍后再试；账号被锁定时可联系运营方解锁。",
+                         "Too many failed sign-ins: wait a little; if the account is "
+                         "locked, the operator can unlock it."),
+    # ---- end of issue 18, identity controls ----
 }
 
 

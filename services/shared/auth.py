@@ -174,6 +174,7 @@ async def _bearer_principal(
     if principal is None:
         principal = await run_in_threadpool(verifier.principal, credentials.credentials)
     await _refuse_revoked(request, principal)
+    request.state.principal = principal  # for logs of who acted (the exchange's decision log)
     if principal.read_only and not read_only_may_act and request.method not in SAFE_METHODS:
         raise Forbidden("a read-only user can see but not act; ask an admin of your "
                         "organisation for the member role", slug="read-only-user")

@@ -107,4 +107,21 @@ def verify_token(
         raise InvalidToken("token signature does not verify") from exc
     if claims.get("kid", kid) != kid:
         raise InvalidToken("token key id does not match its header")
+    _check_times(claims, leeway_seconds)
     return claims
+
+
+def _check_times(claims: dict[str, Any], leeway_seconds: int) -> None:
+    """Refuse a token issued in the future (beyond the clock leeway) or whose
+    ``iat``/``nbf`` are not numbers or come after its expiry."""
+    now = datetime.now(UTC).timestamp()
+    iat, exp, nbf = claims.get("iat"), claims.get("exp"), claims.get("nbf", claims.get("iat"))
+    for name, value in (("iat", iat), ("nbf", nbf), ("exp", exp)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidToken(f"token claim {name} is not a number")
+    assert isinstance(iat, int | float) and isinstance(exp, int | float)
+    assert isinstance(nbf, int | float)
+    if iat > now + leeway_seconds:
+        raise InvalidToken("token claims rejected: issued in the future (iat)")
+    if iat >= exp or nbf >= exp:
+        raise InvalidToken("token claims rejected: iat or nbf is not before exp")

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from services.cli import main
-from services.clients import ExchangeClient
 from tests.exchange.payout_helpers import requested, today, with_bank_account
 from tests.exchange.trading_helpers import Market, bearer
-from tests.stack import OPERATOR, Stack
+from tests.stack import OPERATOR
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def market(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Market:
-    transport = stack.exchange._transport  # the in-process exchange
-    monkeypatch.setattr(main, "_exchange_client", lambda url: ExchangeClient.connect(
-        "http://exchange.test", transport=transport))
-    return Market(stack)
 
 
 def test_reconcile_prints_the_day_and_exits_0_when_it_balances(market: Market) -> None:

@@ -58,8 +58,14 @@ class TestRegistration:
         ok = exchange.post("/v1/organizations", json=registration())
         assert ok.status_code == 201
 
-    def test_duplicate_credit_code_and_username_are_409(self, exchange: TestClient) -> None:
-        assert exchange.post("/v1/organizations", json=registration()).status_code == 201
+    def test_duplicate_credit_code_and_username_are_409(self, stack: Stack) -> None:
+        exchange = stack.exchange
+        first = exchange.post("/v1/organizations", json=registration())
+        assert first.status_code == 201
+        operator = stack.operator_token()
+        approved = exchange.post(f"/v1/organizations/{first.json()['id']}/approve",
+                                 headers={"Authorization": f"Bearer {operator}"})
+        assert approved.status_code == 200, approved.text
         again = exchange.post("/v1/organizations", json=registration(username="other-admin"))
         assert again.status_code == 409
         assert again.json()["type"].endswith("duplicate-credit-code")

@@ -123,13 +123,13 @@ def test_a_read_only_user_sees_but_cannot_act(market: Market, stack: Stack) -> N
         assert response.json()["type"].endswith(":read-only-user")
         assert "read-only" in response.json()["detail"]
     changed = market.exchange.post("/v1/me/password", headers=bearer(viewer), json={
-        "old_password": viewer_invite["initial_password"], "new_password": "viewer-new-pass"})
+        "old_password": viewer_invite["initial_password"], "new_password": "a-fresh-passphrase"})
     assert changed.status_code == 204, changed.text
     promoted = market.exchange.patch(f"/v1/users/{viewer_invite['id']}",
                                      json={"role": "member"}, headers=bearer(admin))
     assert promoted.status_code == 200 and promoted.json()["role"] == "member"
     assert token_refused(market, viewer)  # it carried the old role
-    member = sign_in(stack, "viewer", "viewer-new-pass")
+    member = sign_in(stack, "viewer", "a-fresh-passphrase")
     created = stack.catalog.post("/v1/datasets", json=dataset_body(), headers=bearer(member))
     assert created.status_code == 201, created.text
     assert market.events("user.role_changed")[-1]["payload"]["role"] == "member"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
-from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep
+from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep, SignInGuardDep
 from services.exchange.identity import repository, service
 from services.exchange.identity.schemas import (
     ApiKeyCreate,
@@ -18,8 +20,10 @@ from services.exchange.identity.schemas import (
     OrganizationOut,
     UserOut,
 )
+from services.exchange.identity.service import Member, SignedIn
 from services.exchange.mfa import service as mfa
 from services.exchange.sessions import service as sessions
+from services.exchange.sign_in.service import SignInAttempt, SignInGuard, sign_in_source
 from services.exchange.unit_of_work import UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
@@ -39,6 +43,13 @@ class _OAuthError(Problem):
     title = "Invalid token request"
 
 
+def _signed_in(guard: SignInGuard, attempt: SignInAttempt, session: Session,
+               found: SignedIn) -> None:
+    if isinstance(found, Member):
+        guard.succeeded(session, attempt, subject=found.subject, kind=found.kind,
+                        org_id=found.organization.id)
+
+
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
@@ -51,6 +62,7 @@ def token(
     response: Response,
     session: SessionDep,
     uow: UnitOfWorkDep,
+    guard: SignInGuardDep,
     passwords: PasswordsDep,
     issuer: IssuerDep,
     settings: SettingsDep,
@@ -66,7 +78,8 @@ def token(
     audience: Annotated[str | None, Form(description="for service tokens: the target")] = None,
 ) -> TokenResponse:
     """Exchange credentials for a signed access token (and, for a user, a refresh token
-    that rotates at every use)."""
+    that rotates at every use); failed sign-ins are throttled per account and per source
+    address (429 with Retry-After) and recorded."""
     response.headers["Cache-Control"] = "no-store"
     limit(request, "token", f"{source_address(request)}|{username or client_id or ''}")
     if grant_type == "refresh_token":
@@ -81,38 +94,48 @@ def token(
         return TokenResponse(access_token=renewed.access.access_token,
                              expires_in=renewed.access.expires_in,
                              refresh_token=renewed.refresh_token)
+    source = sign_in_source(request, guard.trusted_proxies)
     if grant_type == "password":
         if not username or not password:
             raise _OAuthError("username and password are required", slug="invalid-request",
                               error="invalid_request")
-        member = service.authenticate_password(
-            session, passwords, username=username, password=password
-        )
-        mfa.check_sign_in(uow, issuer, settings, member, totp_code)
+        attempt = SignInAttempt(username, source)
+        found: SignedIn = guard.sign_in(
+            attempt,
+            lambda s: service.authenticate_password(s, passwords, username=username,
+                                                    password=password),
+            owner=lambda s: service.owner_of_username(s, username),
+            on_success=partial(_signed_in, guard, attempt))
+        assert isinstance(found, Member)
+        mfa.check_sign_in(uow, issuer, settings, found, totp_code)
     elif grant_type == "client_credentials":
         if not client_id or not client_secret:
             raise _OAuthError("client_id and client_secret are required",
                               slug="invalid-request", error="invalid_request")
-        client = service.authenticate_service(
-            session, client_id=client_id, client_secret=client_secret
-        )
-        if client is not None:
+        with guard.db.reading() as reading:
+            is_service = repository.service_client(reading, client_id) is not None
+        attempt = SignInAttempt(client_id, source, counted=not is_service)
+        found = guard.sign_in(
+            attempt,
+            lambda s: service.authenticate_client(s, client_id=client_id,
+                                                  client_secret=client_secret),
+            owner=lambda s: service.owner_of_api_key(s, client_id),
+            on_success=partial(_signed_in, guard, attempt))
+        if not isinstance(found, Member):  # a dataex service
             if audience is None or audience not in AUDIENCES.values():
                 raise _OAuthError(
                     f"audience must be one of {sorted(AUDIENCES.values())}",
                     slug="invalid-target", error="invalid_target",
                 )
-            issued = issuer.service_token(client_id=client.client_id, audience=audience)
+            issued = issuer.service_token(client_id=found.client_id, audience=audience)
             return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
-        member = service.authenticate_api_key(
-            session, client_id=client_id, client_secret=client_secret
-        )
     else:
         raise _OAuthError(
             "grant_type must be 'password', 'refresh_token' or 'client_credentials'",
             slug="unsupported-grant-type", error="unsupported_grant_type",
         )
-    signed_in = sessions.sign_in(session, issuer, settings, member)
+    assert isinstance(found, Member)
+    signed_in = sessions.sign_in(session, issuer, settings, found)
     return TokenResponse(access_token=signed_in.access.access_token,
                          expires_in=signed_in.access.expires_in,
                          refresh_token=signed_in.refresh_token)

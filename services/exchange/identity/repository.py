@@ -18,10 +18,13 @@ def organization(session: Session, org_id: str, *, for_update: bool = False) -> 
     return session.scalars(stmt).first()
 
 
-def organization_by_credit_code(session: Session, credit_code: str) -> Organization | None:
-    """The organisation registered under ``credit_code``."""
+def active_organization_by_credit_code(
+    session: Session, credit_code: str
+) -> Organization | None:
+    """The active organisation that holds ``credit_code`` (at most one does)."""
     return session.scalars(
-        select(Organization).where(Organization.credit_code == credit_code)
+        select(Organization).where(Organization.credit_code == credit_code,
+                                   Organization.status == "active")
     ).first()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository
 from services.exchange.identity.credit_code import InvalidCreditCode, normalise_credit_code
+from services.exchange.identity.password_policy import check_password
 from services.exchange.identity.passwords import (
     Passwords,
     hash_secret,
@@ -29,6 +30,7 @@ from services.exchange.identity.tables import (
     User,
 )
 from services.exchange.market.statuses import OrganizationStatus
+from services.exchange.security_events.service import record_security_event
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.auth import Principal
 from services.shared.canonical import text_sha256
@@ -52,6 +54,10 @@ class Member:
     token_version: int | None = None
 
 
+SignedIn = Member | ServiceClient
+"""Who a token request authenticated: a member (user or API key) or a dataex service."""
+
+
 def register_organization(
     session: Session,
     passwords: Passwords,
@@ -63,9 +69,11 @@ def register_organization(
     admin_username: str,
     admin_password: str,
     actor: Principal | None,
+    password_policy: bool = True,
 ) -> Organization:
     """Create an organisation and its admin user: pending, or active when an operator
-    registers it."""
+    registers it. ``password_policy=False`` only for the demo seed, whose published
+    passwords predate the policy."""
     try:
         code = normalise_credit_code(credit_code)
     except InvalidCreditCode as exc:
@@ -78,9 +86,13 @@ def register_organization(
             "only an operator can register operator or regulator organisations",
             slug="role-not-self-service",
         )
-    if repository.organization_by_credit_code(session, code) is not None:
+    # Only an approved holder blocks the code: a pending application does not (the
+    # operator's review confirms who really holds it), a rejected one released it.
+    if repository.active_organization_by_credit_code(session, code) is not None:
         raise Conflict(f"an organisation with credit code {code} is already registered",
                        slug="duplicate-credit-code")
+    if password_policy:
+        check_password(admin_password, username=admin_username, field="admin.password")
     if repository.user_by_username(session, admin_username) is not None:
         raise Conflict(f"username {admin_username!r} is taken", slug="duplicate-username")
     now = utcnow()
@@ -133,6 +145,11 @@ def decide_membership(
         )
     if not approve and not reason.strip():
         raise InvalidInput("reason: a rejection needs a reason", slug="reason-required")
+    holder = repository.active_organization_by_credit_code(uow.session, org.credit_code)
+    if approve and holder is not None:
+        raise Conflict(f"credit code {org.credit_code} is already held by the active "
+                       f"organisation {holder.id}; reject this application",
+                       slug="duplicate-credit-code")
     org.status = (OrganizationStatus.ACTIVE if approve else OrganizationStatus.REJECTED).value
     org.decided_at = utcnow()
     org.decided_by = actor.subject
@@ -212,6 +229,29 @@ def authenticate_service(
     return client
 
 
+def authenticate_client(
+    session: Session, *, client_id: str, client_secret: str
+) -> SignedIn:
+    """The dataex service, or else the member's API key, with these client credentials."""
+    client = authenticate_service(session, client_id=client_id, client_secret=client_secret)
+    if client is not None:
+        return client
+    return authenticate_api_key(session, client_id=client_id, client_secret=client_secret)
+
+
+def owner_of_username(session: Session, username: str) -> tuple[str, str] | None:
+    """The user id and organisation behind ``username``, if it exists (for the
+    security-event log of a failed sign-in)."""
+    user = repository.user_by_username(session, username)
+    return (user.id, user.org_id) if user else None
+
+
+def owner_of_api_key(session: Session, client_id: str) -> tuple[str, str] | None:
+    """The key id and organisation of the API key ``client_id``, if it exists."""
+    key = repository.api_key(session, client_id)
+    return (key.id, key.org_id) if key else None
+
+
 def create_api_key(
     uow: UnitOfWork, *, name: str, actor: Principal
 ) -> tuple[ApiKey, str]:
@@ -229,6 +269,8 @@ def create_api_key(
     )
     uow.session.add(key)
     uow.session.flush()
+    record_security_event(uow.session, "api_key.created", actor=actor.subject,
+                          org_id=key.org_id, subject=key.id)
     uow.record(type="api_key.created", actor=actor.subject, subject=key.id,
                payload={"client_id": key.id, "org_id": key.org_id})
     return key, secret
@@ -243,6 +285,8 @@ def revoke_api_key(
         raise NotFound(f"no API key {client_id}")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        record_security_event(uow.session, "api_key.revoked", actor=actor.subject,
+                              org_id=key.org_id, subject=key.id)
         uow.record(type="api_key.revoked", actor=actor.subject, subject=key.id,
                    payload={"client_id": key.id, "org_id": key.org_id})
     return key
@@ -261,7 +305,7 @@ def ensure_operator(
     existing = repository.user_by_username(session, username)
     if existing is not None:
         return existing
-    org = repository.organization_by_credit_code(session, credit_code)
+    org = repository.active_organization_by_credit_code(session, credit_code)
     if org is None:
         now = utcnow()
         org = Organization(

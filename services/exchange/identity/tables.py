@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.exchange.db import Base
@@ -15,10 +15,16 @@ class Organization(Base):
     """A member of the exchange: a public body or a company."""
 
     __tablename__ = "organizations"
+    # A credit code is held by at most one active organisation; pending applications
+    # under the same code may wait side by side until the operator's review picks the
+    # true holder, and a rejected one releases it.
+    __table_args__ = (Index("uq_organizations_active_credit_code", "credit_code",
+                            unique=True, sqlite_where=text("status = 'active'"),
+                            postgresql_where=text("status = 'active'")),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -24,6 +24,7 @@ from services.exchange.notifications.service import notice_deadlines
 from services.exchange.orders.moves import lock_order
 from services.exchange.orders.settlement import expire_order, settle_after_window
 from services.exchange.orders.tables import Order
+from services.exchange.security_events.service import prune as prune_security_events
 from services.exchange.trading.context import Trading
 from services.exchange.unit_of_work import UnitOfWork
 from services.shared.database import Database
@@ -44,6 +45,7 @@ class SweepReport:
     forgotten_keys: int = 0
     deadline_notices: int = 0
     revision_notices: int = 0
+    pruned_security_events: int = 0
 
 
 def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
@@ -79,7 +81,10 @@ def sweep_once(db: Database, outbox: Outbox, trading: Trading, *,
             seconds=trading.settings.webhook_deadline_notice_seconds), limit=limit)
     with db.transaction() as session:
         revised = notice_revisions(session, trading.catalog, now=now, limit=limit)
-    return SweepReport(expired, settled, ended, forgotten, notices, revised)
+    with db.transaction() as session:
+        pruned = prune_security_events(
+            session, retention_days=trading.settings.security_event_retention_days, now=now)
+    return SweepReport(expired, settled, ended, forgotten, notices, revised, pruned)
 
 
 class Sweeper:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from services.exchange.identity.password_policy import check_password
 from services.shared.problems import Conflict, Forbidden, InvalidInput
 
 
@@ -17,9 +18,6 @@ class UserRole(StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
     READ_ONLY = "read_only"
-
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def require_admin(actor_role: str | None) -> None:
@@ -37,12 +35,10 @@ def require_other_user(actor_id: str, target_id: str, action: str) -> None:
                        slug="self-management")
 
 
-def check_new_password(old: str, new: str) -> None:
-    """422 unless the new password is long enough and differs from the old one."""
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"new_password: must be at least {MIN_PASSWORD_LENGTH} characters",
-            slug="password-too-short")
+def check_new_password(old: str, new: str, *, username: str) -> None:
+    """422 unless the new password meets the password policy and differs from the
+    old one."""
+    check_password(new, username=username, field="new_password")
     if new == old:
         raise InvalidInput("new_password: must differ from the current password",
                            slug="password-unchanged")

@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.exchange.identity import repository as identities
+from services.exchange.identity.password_policy import password_problem
 from services.exchange.identity.passwords import Passwords
 from services.exchange.identity.tables import User
+from services.exchange.security_events.service import record_security_event
 from services.exchange.unit_of_work import UnitOfWork
 from services.exchange.users import repository
 from services.exchange.users.model import (
@@ -56,6 +58,14 @@ def _revoke_tokens(user: User, now: datetime) -> None:
     user.tokens_revoked_at = now
 
 
+def first_password(username: str) -> str:
+    """A random first password for an invited user that meets the password policy."""
+    while True:
+        candidate = secrets.token_urlsafe(12)
+        if password_problem(candidate, username=username) is None:
+            return candidate
+
+
 def list_users(session: Session, actor: Principal) -> Sequence[User]:
     """The caller's organisation's users (admins only)."""
     admin = _acting_admin(session, actor)
@@ -69,7 +79,7 @@ def invite(
     admin = _acting_admin(uow.session, actor)
     if identities.user_by_username(uow.session, username) is not None:
         raise Conflict(f"username {username!r} is taken", slug="duplicate-username")
-    initial_password = secrets.token_urlsafe(12)
+    initial_password = first_password(username)
     user = User(id=new_id("usr"), org_id=admin.org_id, username=username,
                 password_hash=passwords.hash(initial_password), role=UserRole(role).value,
                 created_at=utcnow(), invited_by=admin.id, token_version=0)
@@ -78,6 +88,8 @@ def invite(
         uow.session.flush()
     except IntegrityError as exc:  # a concurrent invitation took the name
         raise Conflict(f"username {username!r} is taken", slug="duplicate-username") from exc
+    record_security_event(uow.session, "user.invited", actor=actor.subject,
+                          org_id=user.org_id, subject=user.id, details={"role": user.role})
     uow.record(type="user.invited", actor=actor.subject, subject=user.id,
                payload={"user_id": user.id, "org_id": user.org_id, "role": user.role})
     return user, initial_password
@@ -94,6 +106,9 @@ def change_role(uow: UnitOfWork, *, user_id: str, role: str, actor: Principal) -
         return user
     previous, user.role = user.role, new_role
     _revoke_tokens(user, utcnow())
+    record_security_event(uow.session, "user.role_changed", actor=actor.subject,
+                          org_id=user.org_id, subject=user.id,
+                          details={"role": new_role, "previous_role": previous})
     uow.record(type="user.role_changed", actor=actor.subject, subject=user.id,
                payload={"user_id": user.id, "org_id": user.org_id, "role": new_role,
                         "previous_role": previous, "token_version": user.token_version})
@@ -114,6 +129,8 @@ def set_disabled(uow: UnitOfWork, *, user_id: str, disabled: bool, actor: Princi
         _revoke_tokens(user, now)
     else:
         user.disabled_at = None
+    record_security_event(uow.session, "user.disabled" if disabled else "user.enabled",
+                          actor=actor.subject, org_id=user.org_id, subject=user.id)
     uow.record(type="user.disabled" if disabled else "user.enabled", actor=actor.subject,
                subject=user.id,
                payload={"user_id": user.id, "org_id": user.org_id,
@@ -134,9 +151,11 @@ def change_password(
     if not passwords.verify(user.password_hash, old_password):
         raise InvalidInput("old_password: this is not your current password",
                            slug="wrong-password")
-    check_new_password(old_password, new_password)
+    check_new_password(old_password, new_password, username=user.username)
     user.password_hash = passwords.hash(new_password)
     user.password_changed_at = utcnow()
+    record_security_event(uow.session, "user.password_changed", actor=actor.subject,
+                          org_id=user.org_id, subject=user.id)
     uow.record(type="user.password_changed", actor=actor.subject, subject=user.id,
                payload={"user_id": user.id, "org_id": user.org_id})
     return user

@@ -41,9 +41,11 @@ def signin(request: Request, api: ApiDep, username: Annotated[str, Form(max_leng
     factor first is sent to ``/me/mfa``."""
     seal: SessionSeal = request.app.state.seal
     try:
-        issued = api.exchange.password_token(username, password, totp_code.strip() or None)
+        issued = api.exchange.password_token(
+            username, password, totp_code.strip() or None,
+            client_address=request.client.host if request.client else None)
     except ApiProblem as problem:
-        if problem.status not in (400, 401, 403):
+        if problem.status not in (400, 401, 403, 429):
             raise
         if problem.slug == "mfa-enrolment-required":
             enrolling = RedirectResponse("/me/mfa", status_code=303)
@@ -52,10 +54,11 @@ def signin(request: Request, api: ApiDep, username: Annotated[str, Form(max_leng
         t = Translator(choose_language(request))
         code_error = {"mfa-required": t("mfa.code_required"),
                       "mfa-invalid-code": t("mfa.code_wrong")}.get(problem.slug)
+        error = t("signin.throttled") if problem.status == 429 else t("signin.failed")
         return render(request, "signin.html",
-                      {"next": safe_next(next), "error": None if code_error else
-                       t("signin.failed"), "code_error": code_error, "ask_code": bool(
-                           code_error), "username": username}, status_code=400)
+                      {"next": safe_next(next), "error": None if code_error else error,
+                       "code_error": code_error, "ask_code": bool(code_error),
+                       "username": username}, status_code=400)
     response = RedirectResponse(safe_next(next), status_code=303)
     seal.start(response, issued.access_token, issued.refresh_token)
     return response

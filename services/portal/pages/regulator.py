@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from services.clients import ApiProblem
 from services.portal.access import ApiDep, RegulatorDep
 from services.portal.i18n import Translator, choose_language
-from services.portal.pages import regulator_authorisations, regulator_relay
+from services.portal.pages import regulator_authorisations, regulator_relay, regulator_security
 from services.portal.pages.regulator_ledger import (
     EntryFilters,
     newest_first,
@@ -24,6 +24,7 @@ from services.portal.templating import render
 router = APIRouter(prefix="/regulator")
 router.include_router(regulator_relay.router)
 router.include_router(regulator_authorisations.router)
+router.include_router(regulator_security.router)
 
 PAGE_SIZE = 25
 CHECKPOINT_PAGE = 50

@@ -1,0 +1,1 @@
+"""The security-event log: sign-ins, failures, lockouts and privileged decisions."""
