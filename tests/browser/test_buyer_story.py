@@ -102,7 +102,8 @@ def test_buyer_orders_pays_downloads_confirms_and_verifies(page: Any, live: Serv
 
     page.get_by_role("link", name="查看并验证凭证").click()
     page.wait_for_url(f"**/orders/{order_id}/voucher")
-    assert "签名有效" in page.get_by_role("status").inner_text()
+    verdict = page.get_by_role("region", name="验证结果").get_by_role("status")
+    assert "签名有效" in verdict.inner_text()
     with page.expect_download() as voucher_info:
         page.get_by_role("link", name="下载凭证（JSON）").click()
     kept = tmp_path / "voucher.json"

@@ -145,7 +145,8 @@ def test_a_whole_trade_in_the_portal_then_proved_in_the_browser(
     buyer.get_by_role("button", name="确认收货").click()
     buyer.wait_for_url("**done=settled")
     buyer.get_by_role("link", name="查看并验证凭证").click()
-    assert "签名有效" in buyer.get_by_role("status").inner_text()
+    verdict = buyer.get_by_role("region", name="验证结果").get_by_role("status")
+    assert "签名有效" in verdict.inner_text()
 
     # The regulator finds the trade in the ledger and checks a proof in the browser.
     sign_in(regulator, *REGULATOR)
