@@ -82,6 +82,23 @@ def seed() -> None:
     console.print(f"seeded: {', '.join(created) if created else 'nothing new'}")
 
 
+def server_options(settings: Any) -> dict[str, Any]:
+    """How ``dataex serve`` runs uvicorn for a service's settings: no ``server`` banner,
+    no uvicorn access log (the request-id middleware logs each request)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": 5,
+        # Longer than clients keep idle connections (httpx: 5 s), so a client never sends
+        # on a connection the server is closing at that moment.
+        "timeout_keep_alive": 30,
+    }
+
+
 @app.command()
 def serve(service: str) -> None:
     """Run one service in this process (settings from the environment)."""
@@ -91,19 +108,7 @@ def serve(service: str) -> None:
 
     settings = _settings(service)
     configure_logging(service, settings.log_level, settings.log_json)
-    uvicorn.run(
-        f"services.{service}.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=5,
-        # Longer than clients keep idle connections (httpx: 5 s), so a client never sends
-        # on a connection the server is closing at that moment.
-        timeout_keep_alive=30,
-    )
+    uvicorn.run(f"services.{service}.app:create_app", factory=True, **server_options(settings))
 
 
 @app.command()

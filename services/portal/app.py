@@ -16,6 +16,7 @@ from services.portal.i18n import LANG_COOKIE, LANGUAGES
 from services.portal.pages import include_pages
 from services.portal.session import CSRF_COOKIE, SessionSeal, require_csrf
 from services.portal.templating import template_environment
+from services.shared.hygiene import install_hardening
 from services.shared.logs import RequestIdMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -76,6 +77,7 @@ def create_app(settings: PortalSettings | None = None,
         return response
 
     app.add_middleware(RequestIdMiddleware)
+    install_hardening(app)
     install_error_pages(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.shared.auth import Principal, TokenVerifier, optional_principal_or_grant
 from services.shared.database import Database
+from services.shared.hygiene import allowed_origins, install_hardening, install_local_docs
 from services.shared.jwks import RemoteKeySource
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
@@ -32,7 +33,8 @@ def service_app(service: str, settings: ServiceSettings, db: Database, *, descri
     """The FastAPI app of one service, titled for its OpenAPI page, with its settings and
     database on ``app.state`` where the shared dependencies look for them."""
     app = FastAPI(title=f"dataex {service}", version="0.1.0", description=description,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_local_docs(app)
     app.state.settings = settings
     app.state.db = db
     return app
@@ -70,9 +72,11 @@ def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
 
 
 def install_common(app: FastAPI, *, service: str, db: Database) -> None:
-    """Add problem handlers, the request-id middleware, ``/healthz`` and ``/readyz``."""
+    """Add problem handlers, the request-id and hardening middleware, ``/healthz`` and
+    ``/readyz``."""
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
+    install_hardening(app, cors_origins=allowed_origins(app.state.settings.cors_allow_origins))
     head = head_revision(service)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 while the process runs")

@@ -50,6 +50,10 @@ class ServiceSettings(BaseSettings):
     client_id: str = "svc-unset"
     client_secret: str = DEV_SERVICE_SECRET
 
+    cors_allow_origins: str = Field(
+        default="", description="comma-separated origins allowed cross-origin reads; none: "
+        "CORS stays off")
+
     # Other services' base URLs.
     catalog_url: str = "http://127.0.0.1:8001"
     exchange_url: str = "http://127.0.0.1:8002"
