@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
-from services.exchange.deps import IssuerDep, PasswordsDep
+from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep
 from services.exchange.identity import repository, service
+from services.exchange.identity.introspection import introspection
+from services.exchange.identity.issuer import TokenIssuer
+from services.exchange.identity.oauth import (
+    ClientCredentials,
+    OAuthError,
+    as_oauth_error,
+    client_credentials,
+    server_metadata,
+)
+from services.exchange.identity.passwords import Passwords
 from services.exchange.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -31,23 +42,23 @@ router = APIRouter()
 well_known = APIRouter()
 
 
-class _OAuthError(Problem):
-    status = 400
-    title = "Invalid token request"
-
-
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
     tags=["identity"],
-    summary="OAuth 2 token endpoint (password and client-credentials grants)",
+    summary="OAuth 2 token endpoint (password and client-credentials grants; client "
+            "credentials by HTTP Basic or in the form)",
+    responses={400: {"description": "RFC 6749 error: invalid_request, invalid_grant, "
+                                    "unsupported_grant_type, invalid_target"},
+               401: {"description": "RFC 6749 error: invalid_client"}},
 )
 def token(
+    request: Request,
     response: Response,
     session: SessionDep,
     passwords: PasswordsDep,
     issuer: IssuerDep,
-    grant_type: Annotated[str, Form()],
+    grant_type: Annotated[str | None, Form()] = None,
     username: Annotated[str | None, Form()] = None,
     password: Annotated[str | None, Form()] = None,
     client_id: Annotated[str | None, Form()] = None,
@@ -56,36 +67,45 @@ def token(
 ) -> TokenResponse:
     """Exchange credentials for a signed access token."""
     response.headers["Cache-Control"] = "no-store"
+    client = client_credentials(request.headers.get("Authorization"), client_id, client_secret)
+    try:
+        return _grant(session, passwords, issuer, grant_type=grant_type, username=username,
+                      password=password, client=client, audience=audience)
+    except Problem as problem:
+        raise as_oauth_error(problem, basic=client is not None and client.basic) from None
+
+
+def _grant(session: Session, passwords: Passwords, issuer: TokenIssuer, *,
+           grant_type: str | None, username: str | None, password: str | None,
+           client: ClientCredentials | None, audience: str | None) -> TokenResponse:
     if grant_type == "password":
         if not username or not password:
-            raise _OAuthError("username and password are required", slug="invalid-request",
-                              error="invalid_request")
+            raise OAuthError("invalid_request", "username and password are required")
         member = service.authenticate_password(
             session, passwords, username=username, password=password
         )
     elif grant_type == "client_credentials":
-        if not client_id or not client_secret:
-            raise _OAuthError("client_id and client_secret are required",
-                              slug="invalid-request", error="invalid_request")
-        client = service.authenticate_service(
-            session, client_id=client_id, client_secret=client_secret
+        if client is None:
+            raise OAuthError("invalid_request", "client credentials are required: HTTP "
+                             "Basic, or client_id and client_secret in the form")
+        service_client = service.authenticate_service(
+            session, client_id=client.client_id, client_secret=client.client_secret
         )
-        if client is not None:
+        if service_client is not None:
             if audience is None or audience not in AUDIENCES.values():
-                raise _OAuthError(
-                    f"audience must be one of {sorted(AUDIENCES.values())}",
-                    slug="invalid-target", error="invalid_target",
-                )
-            issued = issuer.service_token(client_id=client.client_id, audience=audience)
+                raise OAuthError("invalid_target",
+                                 f"audience must be one of {sorted(AUDIENCES.values())}")
+            issued = issuer.service_token(client_id=service_client.client_id,
+                                          audience=audience)
             return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
         member = service.authenticate_api_key(
-            session, client_id=client_id, client_secret=client_secret
+            session, client_id=client.client_id, client_secret=client.client_secret
         )
+    elif not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required")
     else:
-        raise _OAuthError(
-            "grant_type must be 'password' or 'client_credentials'",
-            slug="unsupported-grant-type", error="unsupported_grant_type",
-        )
+        raise OAuthError("unsupported_grant_type",
+                         "grant_type must be 'password' or 'client_credentials'")
     issued = issuer.member_token(
         subject=member.subject,
         kind=member.kind,
@@ -97,6 +117,66 @@ def token(
         token_version=member.token_version,
     )
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.post(
+    "/auth/introspect",
+    tags=["identity"],
+    summary="RFC 7662 token introspection, for dataex services (client credentials by "
+            "HTTP Basic or in the form)",
+    responses={401: {"description": "RFC 6749 error: invalid_client"}},
+)
+def introspect(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    issuer: IssuerDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form(max_length=8192)],
+    token_type_hint: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    """Whether ``token`` is active, and its claims if so; ``{"active": false}`` for any
+    token that is not (expired, forged, revoked, unknown)."""
+    response.headers["Cache-Control"] = "no-store"
+    client = client_credentials(request.headers.get("Authorization"), client_id, client_secret)
+    basic = client is not None and client.basic
+    caller = None
+    if client is not None:
+        try:
+            caller = service.authenticate_service(
+                session, client_id=client.client_id, client_secret=client.client_secret)
+        except Problem as problem:
+            raise as_oauth_error(problem, basic=basic) from None
+    if caller is None:
+        raise OAuthError("invalid_client", "introspection is for dataex services: "
+                         "authenticate with a service client's credentials", basic=basic)
+    revocations = getattr(request.app.state, "revocations", None)
+    if revocations is not None and revocations.stale():
+        revocations.refresh()
+    return introspection(token, issuer=issuer, issuer_url=settings.issuer,
+                         revocations=revocations)
+
+
+@well_known.get(
+    "/.well-known/oauth-authorization-server", tags=["identity"],
+    summary="RFC 8414 authorization-server metadata: token, JWKS, revocation and "
+            "introspection endpoints",
+)
+def oauth_metadata(response: Response, settings: SettingsDep) -> dict[str, Any]:
+    """Where the exchange's OAuth endpoints and keys are, for clients to discover."""
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return server_metadata(settings.issuer)
+
+
+@well_known.get(
+    "/.well-known/openid-configuration", tags=["identity"],
+    summary="The same metadata at the OpenID discovery address",
+)
+def openid_configuration(response: Response, settings: SettingsDep) -> dict[str, Any]:
+    """The RFC 8414 metadata, for clients that look where OpenID Connect puts it."""
+    return oauth_metadata(response, settings)
 
 
 @well_known.get(
