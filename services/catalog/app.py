@@ -46,7 +46,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
 
     app = service_app("catalog", settings, db, description=DESCRIPTION, lifespan=lifespan)
     app.state.outbox = Outbox(outbox, source="catalog",
-                              keys=ledger_keyring(settings.key_dir, "catalog"))
+                              keys=ledger_keyring(settings, "catalog"))
     app.state.verifier = remote_token_verifier(settings)
     app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
     exchange = ExchangeClient.as_service(settings.exchange_url, client_id=settings.client_id,

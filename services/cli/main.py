@@ -377,17 +377,36 @@ def _print_reconciliation(report: dict[str, Any]) -> None:
         console.print(f"[red]NOT BALANCED[/] {problem}")
 
 
+KEY_PURPOSES = {"tokens": "exchange", "documents": "exchange", "checkpoints": "audit"}
+
+
 @keys_app.command("rotate")
 def rotate_keys(
+    purpose: Annotated[str, typer.Option(
+        help="tokens (the exchange's access and grant tokens), documents (its "
+             "certificates and vouchers) or checkpoints (the audit ledger's)")] = "tokens",
     var_dir: Annotated[Path, typer.Option(help="the deployment's var folder")] = Path("var"),
 ) -> None:
-    """Start signing tokens with a new key; the old key keeps verifying until its
-    tokens expire."""
-    from services.shared.keyring import KeyRing
+    """Start signing with a new key for one purpose; the old key keeps verifying (tokens
+    until they expire; documents and checkpoints for good). The key passphrase comes
+    from the service's settings (DATAEX_EXCHANGE_KEY_PASSPHRASE, DATAEX_AUDIT_...)."""
+    if purpose not in KEY_PURPOSES:
+        raise typer.BadParameter(" or ".join(KEY_PURPOSES), param_hint="--purpose")
+    settings = _settings(KEY_PURPOSES[purpose]).model_copy(update={"var_dir": var_dir})
+    if purpose == "checkpoints":
+        from services.audit.app import checkpoint_keyring
 
-    ring = KeyRing(var_dir / "keys" / "exchange-tokens", "ES256")
-    key = ring.rotate()
-    console.print(f"new token signing key {key.kid}")
+        ring = checkpoint_keyring(settings)
+    else:
+        from services.exchange.signing_keys import document_keyring, token_keyring
+
+        ring = token_keyring(settings) if purpose == "tokens" else document_keyring(settings)
+    try:
+        key = ring.rotate()
+    except PermissionError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"new {purpose} signing key {key.kid}")
 
 
 @dispute_app.command("verify")
