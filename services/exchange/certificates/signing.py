@@ -66,9 +66,11 @@ class DocumentSigner:
 
 def _legacy_document_keys(tokens: KeyRing, documents: KeyRing) -> list[dict[str, Any]]:
     """The token ring's keys made before the document ring's first key (creating that
-    first key now if there is none), marked as having signed documents until then."""
-    if not tokens.read_only and not documents.read_only:
-        documents.ensure()
+    first key now if there is none), marked as having signed documents until then. Keys
+    the platform mounts were made for their purpose: none of them is legacy."""
+    if tokens.read_only or documents.read_only:
+        return []
+    documents.ensure()
     records = documents.records()
     if not records:
         return []
