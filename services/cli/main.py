@@ -249,7 +249,7 @@ def verify(
 def verify_certificate(
     document: Annotated[Path, typer.Argument(help="the signed document, as JSON")],
     jwks: Annotated[Path, typer.Option(help="the exchange's keys, saved from "
-                                            "/v1/signing-keys or /.well-known/jwks.json")],
+                                            "/v1/signing-keys")],
     party_keys: Annotated[Path | None, typer.Option(
         help="a party's published keys (GET /v1/organizations/ORG/keys), to check that "
              "the key of a party signature was the party's and valid then")] = None,
