@@ -23,6 +23,7 @@ from services.shared.app import (
 from services.shared.database import Database
 from services.shared.keyring import KeyRing
 from services.shared.revocations import TokenRevocations
+from services.shared.settings import ServiceSettings
 
 DESCRIPTION = """\
 The audit ledger: signed entries in a hash chain and an RFC 9162 Merkle log, signed
@@ -33,11 +34,17 @@ Errors are `application/problem+json` (RFC 9457).
 """
 
 
+def checkpoint_keyring(settings: ServiceSettings) -> KeyRing:
+    """The Ed25519 key ring that signs the ledger's checkpoints (the ledger's own key,
+    distinct from the keys each service signs its events with)."""
+    return settings.key_ring("audit-ledger", "EdDSA", "checkpoints")
+
+
 def create_app(settings: AuditSettings | None = None) -> FastAPI:
     """Build the audit app from settings (read from the environment by default)."""
     settings = settings or AuditSettings()
     db = Database(settings.database_url)
-    ledger_keys = KeyRing(settings.key_dir / "audit-ledger", "EdDSA")
+    ledger_keys = checkpoint_keyring(settings)
     ledger_keys.ensure()
     sequencer = Sequencer(
         SqlLogStorage(db),

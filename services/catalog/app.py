@@ -47,7 +47,7 @@ def create_app(settings: CatalogSettings | None = None) -> FastAPI:
 
     app = service_app("catalog", settings, db, description=DESCRIPTION, lifespan=lifespan)
     app.state.outbox = Outbox(outbox, source="catalog",
-                              keys=ledger_keyring(settings.key_dir, "catalog"))
+                              keys=ledger_keyring(settings, "catalog"))
     app.state.verifier = remote_token_verifier(settings)
     app.state.blobs = FileBlobStore(settings.var_dir / "blobs")
     app.state.anonymous_access = AnonymousAccessLog(

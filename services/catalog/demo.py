@@ -51,7 +51,7 @@ def seed_catalog(
     """List the demo datasets the publisher does not have yet; returns their new ids."""
     db = Database(settings.database_url)
     outbox = Outbox(outbox_table, source="catalog",
-                    keys=ledger_keyring(settings.key_dir, "catalog"))
+                    keys=ledger_keyring(settings, "catalog"))
     provider = _seeder(org=publisher_org_id, role="provider")
     regulator = _seeder(org=None, role="regulator")
     operator = _seeder(org=None, role="operator")

@@ -44,7 +44,7 @@ def seed_exchange(settings: ExchangeSettings) -> list[str]:
     """Create the demo organisations and users that are missing; returns what was made."""
     db = Database(settings.database_url)
     outbox = Outbox(exchange_outbox, source="exchange",
-                    keys=ledger_keyring(settings.key_dir, "exchange"))
+                    keys=ledger_keyring(settings, "exchange"))
     passwords = Passwords(
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,

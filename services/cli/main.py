@@ -84,6 +84,23 @@ def seed() -> None:
     console.print(f"seeded: {', '.join(created) if created else 'nothing new'}")
 
 
+def server_options(settings: Any) -> dict[str, Any]:
+    """How ``dataex serve`` runs uvicorn for a service's settings: no ``server`` banner,
+    no uvicorn access log (the request-id middleware logs each request)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": 5,
+        # Longer than clients keep idle connections (httpx: 5 s), so a client never sends
+        # on a connection the server is closing at that moment.
+        "timeout_keep_alive": 30,
+    }
+
+
 @app.command()
 def serve(service: str) -> None:
     """Run one service in this process (settings from the environment)."""
@@ -93,19 +110,7 @@ def serve(service: str) -> None:
 
     settings = _settings(service)
     configure_logging(service, settings.log_level, settings.log_json)
-    uvicorn.run(
-        f"services.{service}.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=5,
-        # Longer than clients keep idle connections (httpx: 5 s), so a client never sends
-        # on a connection the server is closing at that moment.
-        timeout_keep_alive=30,
-    )
+    uvicorn.run(f"services.{service}.app:create_app", factory=True, **server_options(settings))
 
 
 @app.command()
@@ -249,7 +254,7 @@ def verify(
 def verify_certificate(
     document: Annotated[Path, typer.Argument(help="the signed document, as JSON")],
     jwks: Annotated[Path, typer.Option(help="the exchange's keys, saved from "
-                                            "/v1/signing-keys or /.well-known/jwks.json")],
+                                            "/v1/signing-keys")],
     party_keys: Annotated[Path | None, typer.Option(
         help="a party's published keys (GET /v1/organizations/ORG/keys), to check that "
              "the key of a party signature was the party's and valid then")] = None,
@@ -380,17 +385,36 @@ def _print_reconciliation(report: dict[str, Any]) -> None:
         console.print(f"[red]NOT BALANCED[/] {problem}")
 
 
+KEY_PURPOSES = {"tokens": "exchange", "documents": "exchange", "checkpoints": "audit"}
+
+
 @keys_app.command("rotate")
 def rotate_keys(
+    purpose: Annotated[str, typer.Option(
+        help="tokens (the exchange's access and grant tokens), documents (its "
+             "certificates and vouchers) or checkpoints (the audit ledger's)")] = "tokens",
     var_dir: Annotated[Path, typer.Option(help="the deployment's var folder")] = Path("var"),
 ) -> None:
-    """Start signing tokens with a new key; the old key keeps verifying until its
-    tokens expire."""
-    from services.shared.keyring import KeyRing
+    """Start signing with a new key for one purpose; the old key keeps verifying (tokens
+    until they expire; documents and checkpoints for good). The key passphrase comes
+    from the service's settings (DATAEX_EXCHANGE_KEY_PASSPHRASE, DATAEX_AUDIT_...)."""
+    if purpose not in KEY_PURPOSES:
+        raise typer.BadParameter(" or ".join(KEY_PURPOSES), param_hint="--purpose")
+    settings = _settings(KEY_PURPOSES[purpose]).model_copy(update={"var_dir": var_dir})
+    if purpose == "checkpoints":
+        from services.audit.app import checkpoint_keyring
 
-    ring = KeyRing(var_dir / "keys" / "exchange-tokens", "ES256")
-    key = ring.rotate()
-    console.print(f"new token signing key {key.kid}")
+        ring = checkpoint_keyring(settings)
+    else:
+        from services.exchange.signing_keys import document_keyring, token_keyring
+
+        ring = token_keyring(settings) if purpose == "tokens" else document_keyring(settings)
+    try:
+        key = ring.rotate()
+    except PermissionError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"new {purpose} signing key {key.kid}")
 
 
 @dispute_app.command("verify")

@@ -38,7 +38,7 @@ def source_relay(name: str, settings: ServiceSettings, table: Table) -> SourceRe
     tokens = exchange.service_tokens(client_id=settings.client_id,
                                      client_secret=settings.client_secret)
     audit = AuditClient.connect(settings.audit_url, credentials=tokens)
-    deliver = partial(audit.deliver, keys=ledger_keyring(settings.key_dir, name))
+    deliver = partial(audit.deliver, keys=ledger_keyring(settings, name))
     return SourceRelay(name, OutboxRelay(db, table, deliver), audit, exchange, db)
 
 

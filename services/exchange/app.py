@@ -10,6 +10,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from services.exchange.api import include_routes
+from services.exchange.certificates.signing import DocumentSigner
 from services.exchange.config import ExchangeSettings
 from services.exchange.identity import service as identity
 from services.exchange.identity.issuer import TokenIssuer
@@ -19,13 +20,13 @@ from services.exchange.outbox import outbox
 from services.exchange.rule_problems import install_rule_problems
 from services.exchange.security_events.decisions import install_decision_log
 from services.exchange.sign_in.service import guard_from_settings
+from services.exchange.signing_keys import document_keyring, token_keyring
 from services.exchange.trading.context import build_trading
 from services.exchange.trading.sweeper import Sweeper
 from services.exchange.users.revocation_list import revocation_list
 from services.shared.app import freeze_startup_objects, install_common, readiness, service_app
 from services.shared.auth import TokenVerifier
 from services.shared.database import Database
-from services.shared.keyring import KeyRing
 from services.shared.migrations import head_revision
 from services.shared.outbox import Outbox, ledger_keyring
 from services.shared.revocations import RevocationList, TokenRevocations
@@ -38,11 +39,6 @@ Members and identity (organisations, users, API keys, tokens), and trading.
 Tokens come from `POST /v1/auth/token` and are verified with the keys at
 `/.well-known/jwks.json`. Errors are `application/problem+json` (RFC 9457).
 """
-
-
-def token_keyring(settings: ExchangeSettings) -> KeyRing:
-    """The key ring that signs the exchange's tokens."""
-    return KeyRing(settings.key_dir / "exchange-tokens", "ES256")
 
 
 def bootstrap(db: Database, settings: ExchangeSettings, passwords: Passwords) -> None:
@@ -70,6 +66,9 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
     """Build the exchange app from settings (read from the environment by default)."""
     settings = settings or ExchangeSettings()
     db = Database(settings.database_url)
+    # Documents first: on a deployment whose tokens ring already signed documents, those
+    # older token keys stay published as document keys (see DocumentSigner).
+    documents = DocumentSigner(document_keyring(settings), legacy=token_keyring(settings))
     ring = token_keyring(settings)
     ring.ensure()
     issuer = TokenIssuer(
@@ -84,9 +83,9 @@ def create_app(settings: ExchangeSettings | None = None) -> FastAPI:
         parallelism=settings.argon2_parallelism,
     )
 
-    trading = build_trading(settings, issuer)
+    trading = build_trading(settings, issuer, documents)
     ledger_outbox = Outbox(outbox, source="exchange",
-                           keys=ledger_keyring(settings.key_dir, "exchange"))
+                           keys=ledger_keyring(settings, "exchange"))
     sweeper = Sweeper(db, ledger_outbox, trading, settings.sweep_interval_seconds)
     webhooks = WebhookDispatcher(db, policy=settings.webhook_policy(),
                                  interval=settings.webhook_dispatch_interval_seconds)

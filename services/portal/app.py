@@ -18,6 +18,7 @@ from services.portal.pages import include_pages
 from services.portal.renewal import Renewals, keep_renewed, use_renewed
 from services.portal.session import CSRF_COOKIE, SessionSeal, require_csrf
 from services.portal.templating import template_environment
+from services.shared.hygiene import install_hardening
 from services.shared.logs import RequestIdMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -90,6 +91,7 @@ def create_app(settings: PortalSettings | None = None,
         return response
 
     app.add_middleware(RequestIdMiddleware)
+    install_hardening(app)
     install_error_pages(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from services.shared.auth import Principal, TokenVerifier, optional_principal_or_grant
 from services.shared.body_limits import BodyLimitMiddleware, BodyLimits
 from services.shared.database import Database
+from services.shared.hygiene import allowed_origins, install_hardening, install_local_docs
 from services.shared.jwks import RemoteKeySource
 from services.shared.logs import RequestIdMiddleware
 from services.shared.migrations import current_revision, head_revision
@@ -35,7 +36,8 @@ def service_app(service: str, settings: ServiceSettings, db: Database, *, descri
     """The FastAPI app of one service, titled for its OpenAPI page, with its settings and
     database on ``app.state`` where the shared dependencies look for them."""
     app = FastAPI(title=f"dataex {service}", version="0.1.0", description=description,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_local_docs(app)
     app.state.settings = settings
     app.state.db = db
     return app
@@ -74,9 +76,9 @@ def readiness(db: Database, service: str, head: str | None) -> tuple[bool, str]:
 
 def install_common(app: FastAPI, *, service: str, db: Database,
                    body_routes: dict[tuple[str, str], int] | None = None) -> None:
-    """Add problem handlers, the request-id middleware, the request body caps (the
-    settings' ``max_json_body_bytes``, or ``body_routes``' own per method and path
-    pattern), the per-client rate limits, ``/healthz`` and ``/readyz``."""
+    """Add problem handlers, the request-id and hardening middleware, the request body
+    caps (the settings' ``max_json_body_bytes``, or ``body_routes``' own per method and
+    path pattern), the per-client rate limits, ``/healthz`` and ``/readyz``."""
     install_problem_handlers(app)
     settings: ServiceSettings = app.state.settings
     app.add_middleware(BodyLimitMiddleware, limits=BodyLimits(
@@ -84,6 +86,7 @@ def install_common(app: FastAPI, *, service: str, db: Database,
     app.add_middleware(RefuseNulMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.state.rate_limits = RateLimits.from_settings(settings)
+    install_hardening(app, cors_origins=allowed_origins(app.state.settings.cors_allow_origins))
     head = head_revision(service)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: 200 while the process runs")

@@ -5,6 +5,14 @@ A key ring is a directory of PEM private keys (mode 0600, in a 0700 directory) a
 unretired key signs; retired keys keep verifying for a grace period so that what they
 signed (tokens, say) stays valid until it expires. Key ids are RFC 7638 JWK
 thumbprints, so anyone holding the public key can recompute them.
+
+Each ring serves one purpose (``tokens``, ``documents``, ``checkpoints``,
+``ledger-events``), named in every JWK it publishes as ``"purpose"`` beside the standard
+``"use": "sig"``, so that a verifier can refuse a key used for something else. With a
+passphrase, private keys are stored encrypted (PKCS#8, the best encryption the
+``cryptography`` library offers); unencrypted keys written earlier still load, and are
+re-encrypted at the next rotation. A read-only ring reads keys the platform mounted
+(a secret volume, say) and never writes.
 """
 
 from __future__ import annotations
@@ -86,6 +94,7 @@ class SigningKey:
     kid: str
     alg: Algorithm
     private_key: PrivateKey
+    purpose: str | None = None
 
     @property
     def public_key(self) -> PublicKey:
@@ -93,16 +102,20 @@ class SigningKey:
         return self.private_key.public_key()
 
     def jwk(self) -> dict[str, str]:
-        """The public JWK with ``kid``, ``alg`` and ``use``."""
-        return {**public_jwk(self.public_key), "kid": self.kid, "alg": self.alg, "use": "sig"}
+        """The public JWK with ``kid``, ``alg``, ``use`` and (for a ring's key) its
+        ``purpose``."""
+        jwk = {**public_jwk(self.public_key), "kid": self.kid, "alg": self.alg, "use": "sig"}
+        if self.purpose:
+            jwk["purpose"] = self.purpose
+        return jwk
 
-    def private_pem(self) -> bytes:
-        """The private key as unencrypted PKCS#8 PEM."""
+    def private_pem(self, passphrase: bytes | None = None) -> bytes:
+        """The private key as PKCS#8 PEM, encrypted with ``passphrase`` if given."""
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(passphrase) if passphrase
+            else serialization.NoEncryption())
         return self.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
 def generate_key(alg: Algorithm) -> SigningKey:
@@ -130,9 +143,17 @@ class KeyRing:
 
     INDEX = "keyring.json"
 
-    def __init__(self, directory: Path, alg: Algorithm) -> None:
+    def __init__(self, directory: Path, alg: Algorithm, purpose: str | None = None, *,
+                 passphrase: bytes | None = None, read_only: bool = False) -> None:
         self.directory = Path(directory)
         self.alg = alg
+        self.purpose = purpose
+        self.passphrase = passphrase or None
+        self.read_only = read_only
+
+    def records(self) -> list[KeyRecord]:
+        """Every key of the ring with its creation and retirement times."""
+        return self._records()
 
     def _records(self) -> list[KeyRecord]:
         index = self.directory / self.INDEX
@@ -170,13 +191,21 @@ class KeyRing:
 
     def _load(self, kid: str) -> SigningKey:
         pem = (self.directory / f"{kid}.pem").read_bytes()
-        private = serialization.load_pem_private_key(pem, password=None)
+        encrypted = b"ENCRYPTED" in pem.split(b"\n", 1)[0]
+        if encrypted and not self.passphrase:
+            raise ValueError(f"key {kid} in {self.directory} is encrypted: set the key "
+                             f"passphrase")
+        private = serialization.load_pem_private_key(
+            pem, password=self.passphrase if encrypted else None)
         if not isinstance(private, ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey):
             raise ValueError(f"key {kid} has an unsupported type")
-        return SigningKey(kid, self.alg, private)
+        return SigningKey(kid, self.alg, private, self.purpose)
 
     def ensure(self) -> SigningKey:
-        """The active key, creating the directory and a first key if there is none."""
+        """The active key, creating the directory and a first key if there is none (a
+        read-only ring only reads its active key)."""
+        if self.read_only:
+            return self.active()
         self.directory.mkdir(parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
         records = self._records()
@@ -193,9 +222,13 @@ class KeyRing:
 
     def rotate(self) -> SigningKey:
         """Create a new active key and retire the previous ones (they keep verifying)."""
+        if self.read_only:
+            raise PermissionError(f"the keys in {self.directory} are mounted read-only: "
+                                  f"rotate them where the platform keeps them")
         self.directory.mkdir(parents=True, exist_ok=True)
         key = generate_key(self.alg)
-        _write_private(self.directory / f"{key.kid}.pem", key.private_pem())
+        key = SigningKey(key.kid, key.alg, key.private_key, self.purpose)
+        _write_private(self.directory / f"{key.kid}.pem", key.private_pem(self.passphrase))
         now = datetime.now(UTC)
         records = [
             r if r.retired_at else KeyRecord(r.kid, r.alg, r.created_at, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -67,8 +68,14 @@ def configure_logging(service: str, level: str = "INFO", json_lines: bool = True
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
-def _valid_request_id(value: str | None) -> str | None:
-    if value and len(value) <= 128 and value.isprintable():
+REQUEST_ID_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+"""What a caller's request id may be: up to 128 ASCII letters, digits and ``._:-``, so
+that it cannot forge log lines or fields; anything else is replaced by a fresh id."""
+
+
+def valid_request_id(value: str | None) -> str | None:
+    """``value`` if it is a well-formed request id, else None."""
+    if value and REQUEST_ID_FORMAT.fullmatch(value):
         return value
     return None
 
@@ -86,7 +93,7 @@ class RequestIdMiddleware:
         incoming = None
         for name, value in scope.get("headers", []):
             if name == b"x-request-id":
-                incoming = _valid_request_id(value.decode("latin-1"))
+                incoming = valid_request_id(value.decode("latin-1"))
                 break
         rid = incoming or uuid.uuid4().hex
         token = request_id_var.set(rid)

@@ -38,6 +38,7 @@ from services.shared.events import EventRecord
 from services.shared.keyring import KeyRing, SigningKey
 from services.shared.orm import UTCDateTime, utcnow
 from services.shared.personal import check_payload
+from services.shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,9 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
     )
 
 
-def ledger_keyring(key_dir: Any, source: str) -> KeyRing:
+def ledger_keyring(settings: ServiceSettings, source: str) -> KeyRing:
     """The Ed25519 key ring a service signs its ledger events with."""
-    return KeyRing(key_dir / f"{source}-ledger", "EdDSA")
+    return settings.key_ring(f"{source}-ledger", "EdDSA", "ledger-events")
 
 
 class Outbox:

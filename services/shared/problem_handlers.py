@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.shared.hygiene import CLOSE_AFTER_ERROR, HARDENING_HEADERS
 from services.shared.problems import PROBLEM_JSON, InvalidInput, Problem
 
 
@@ -87,7 +88,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Sent past the middleware, so it carries the hardening headers itself.
         problem = Problem("an unexpected error occurred; it has been logged",
-                          slug="internal-error", title="Internal server error")
+                          slug="internal-error", title="Internal server error",
+                          headers=HARDENING_HEADERS | CLOSE_AFTER_ERROR)
         problem.status = 500
         return problem_response(problem, request)

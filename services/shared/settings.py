@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.shared.keyring import Algorithm, KeyRing
 
 DEFAULT_ISSUER = "http://127.0.0.1:8002"
 DEV_SERVICE_SECRET = "dev-only-service-secret-change-me"  # noqa: S105
@@ -63,6 +65,17 @@ class ServiceSettings(BaseSettings):
     client_id: str = "svc-unset"
     client_secret: str = DEV_SERVICE_SECRET
 
+    # Signing keys at rest.
+    key_passphrase: SecretStr | None = Field(
+        default=None, description="encrypts the private keys this service writes")
+    keys_mounted_dir: Path | None = Field(
+        default=None, description="read keys from here (a read-only volume the platform "
+        "mounts, one folder per key ring) instead of creating them under var_dir/keys")
+
+    cors_allow_origins: str = Field(
+        default="", description="comma-separated origins allowed cross-origin reads; none: "
+        "CORS stays off")
+
     # Other services' base URLs.
     catalog_url: str = "http://127.0.0.1:8001"
     exchange_url: str = "http://127.0.0.1:8002"
@@ -71,7 +84,15 @@ class ServiceSettings(BaseSettings):
     @property
     def key_dir(self) -> Path:
         """Directory holding this deployment's signing keys."""
-        return self.var_dir / "keys"
+        return self.keys_mounted_dir or self.var_dir / "keys"
+
+    def key_ring(self, name: str, alg: Algorithm, purpose: str) -> KeyRing:
+        """The key ring ``name`` for ``purpose``, encrypted with the key passphrase if
+        one is set, read-only when the platform mounts the keys."""
+        passphrase = self.key_passphrase.get_secret_value().encode() \
+            if self.key_passphrase else None
+        return KeyRing(self.key_dir / name, alg, purpose, passphrase=passphrase,
+                       read_only=self.keys_mounted_dir is not None)
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> ServiceSettings:

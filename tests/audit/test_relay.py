@@ -39,7 +39,7 @@ def relay_parts(stack: Stack) -> tuple[OutboxRelay, Switchable]:
     client = AuditClient.connect(str(stack.audit.base_url), credentials=BearerToken(token),
                                  transport=transport)
     deliver = partial(client.deliver,
-                      keys=ledger_keyring(stack.exchange_settings.key_dir, "exchange"))
+                      keys=ledger_keyring(stack.exchange_settings, "exchange"))
     db = stack.exchange.app.state.db  # type: ignore[attr-defined]
     return OutboxRelay(db, exchange_outbox, deliver, batch_size=3), transport
 

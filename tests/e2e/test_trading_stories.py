@@ -71,7 +71,7 @@ def test_a_settled_trade_and_a_disputed_one(processes: ServiceProcesses, tmp_pat
     certificate = floor.call("GET", "exchange", f"/v1/assets/{asset['id']}/certificate")
     assert [f["sha256"] for f in certificate["dataset_hashes"][0]["files"]] == \
         [uploaded["sha256"]]
-    keys = save(tmp_path / "jwks.json", floor.call("GET", "exchange", "/.well-known/jwks.json"))
+    keys = save(tmp_path / "jwks.json", floor.call("GET", "exchange", "/v1/signing-keys"))
     assert verify_files(save(tmp_path / "certificate.json", certificate), keys).valid
     assert dataex("certificate", "verify", str(tmp_path / "certificate.json"),
                   "--jwks", str(keys)).returncode == 0

@@ -41,7 +41,7 @@ def to_ledger(stack: Stack) -> None:
             transport=stack.audit._transport,  # type: ignore[attr-defined]
         ) as audit:
             deliver = partial(audit.deliver,
-                              keys=ledger_keyring(app.state.settings.key_dir, name))
+                              keys=ledger_keyring(app.state.settings, name))
             relay = OutboxRelay(app.state.db, table, deliver)
             while relay.run_once():
                 pass

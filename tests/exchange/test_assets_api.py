@@ -93,7 +93,7 @@ class TestReviewAndCertificate:
         assert doc["asset"]["id"] == asset["id"]
         assert doc["rights"] == ["holding", "operation", "processing"]
         assert doc["dataset_hashes"] == asset["datasets"]
-        jwks = market.exchange.get("/.well-known/jwks.json").json()
+        jwks = market.exchange.get("/v1/signing-keys").json()
         assert verify_document(doc, jwks).valid
         assert doc["kid"] in {k["kid"] for k in jwks["keys"]}
         tampered = {**doc, "rights": ["holding"]}

@@ -57,7 +57,7 @@ def test_an_asset_pins_and_certifies_the_files(market: Market) -> None:
     [certified] = certificate["dataset_hashes"]
     assert certified["content_basis"] == "files"
     assert [f["sha256"] for f in certified["files"]] == [uploaded["sha256"]]
-    assert verify_document(certificate, market.exchange.get("/.well-known/jwks.json").json()
+    assert verify_document(certificate, market.exchange.get("/v1/signing-keys").json()
                            ).valid
 
     # The cost method, without a quality score in its inputs, takes the catalog's.

@@ -54,7 +54,7 @@ class TestRegistration:
 
     def test_rejected_registration_changes_nothing(self, exchange: TestClient) -> None:
         exchange.post("/v1/organizations", json=registration("91330100716105852G"))
-        assert password_grant(exchange, "provider-admin").status_code == 401
+        assert password_grant(exchange, "provider-admin").status_code == 400
         ok = exchange.post("/v1/organizations", json=registration())
         assert ok.status_code == 201
 
@@ -101,7 +101,7 @@ class TestApproval:
     def test_pending_users_get_no_token_until_approved(self, stack: Stack) -> None:
         org = stack.register(roles=["provider"], credit_code=PROVIDER_CODE, username="p-admin")
         refused = password_grant(stack.exchange, "p-admin")
-        assert refused.status_code == 403
+        assert refused.status_code == 400  # RFC 6749: invalid_grant
         assert "pending" in refused.json()["detail"]
         approved = stack.exchange.post(
             f"/v1/organizations/{org['id']}/approve", headers=bearer(stack.operator_token())
@@ -119,7 +119,7 @@ class TestApproval:
             f"/v1/organizations/{org['id']}/approve", headers=bearer(buyer)
         )
         assert as_buyer.status_code == 403
-        assert password_grant(stack.exchange, "p-admin").status_code == 403
+        assert password_grant(stack.exchange, "p-admin").status_code == 400
 
     def test_approving_twice_is_a_conflict(self, stack: Stack) -> None:
         org = stack.register(roles=["provider"], credit_code=PROVIDER_CODE, username="p-admin")
@@ -143,7 +143,7 @@ class TestApproval:
         rejected = stack.exchange.post(url, json={"reason": "信用代码与名称不符"}, headers=operator)
         assert rejected.status_code == 200
         assert rejected.json()["status"] == "rejected"
-        assert password_grant(stack.exchange, "p-admin").status_code == 403
+        assert password_grant(stack.exchange, "p-admin").status_code == 400
 
     def test_listing_members_is_for_operators_and_regulators(self, stack: Stack) -> None:
         buyer = stack.member(roles=["buyer"], credit_code=BUYER_CODE, username="b-admin")
@@ -171,7 +171,7 @@ class TestSignIn:
         stack.member(roles=["buyer"], credit_code=BUYER_CODE, username="b-admin")
         wrong = password_grant(stack.exchange, "b-admin", "not-the-password")
         unknown = password_grant(stack.exchange, "nobody", "not-the-password")
-        assert wrong.status_code == unknown.status_code == 401
+        assert wrong.status_code == unknown.status_code == 400  # RFC 6749: invalid_grant
         assert wrong.json()["detail"] == unknown.json()["detail"]
         assert wrong.headers["content-type"] == "application/problem+json"
 

@@ -30,7 +30,7 @@ def test_registration_and_approval_are_recorded_and_signed(stack: Stack) -> None
     assert records[0].actor == "anonymous"
     assert records[0].payload["credit_code"] == PROVIDER_CODE
     assert "p-admin" not in str(rows[0]["record"])
-    key = ledger_keyring(stack.exchange_settings.key_dir, "exchange").active()
+    key = ledger_keyring(stack.exchange_settings, "exchange").active()
     for row, record in zip(rows, records, strict=True):
         assert row["kid"] == key.kid
         assert signature_valid(key.public_key, record.canonical(), str(row["signature"]))  # type: ignore[arg-type]

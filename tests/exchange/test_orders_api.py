@@ -46,7 +46,7 @@ class TestPlacing:
         assert contract["document"]["terms_sha256"] == offer["terms_sha256"]
         assert contract["document"]["policy"]["@type"] == "Agreement"
         [acceptance] = contract["acceptances"]
-        jwks = market.exchange.get("/.well-known/jwks.json").json()
+        jwks = market.exchange.get("/v1/signing-keys").json()
         assert acceptance["role"] == "buyer"
         assert acceptance["contract_sha256"] == order["contract_sha256"]
         assert verify_document(acceptance, jwks).valid
@@ -322,7 +322,7 @@ class TestDeliveryAndSettlement:
         [settlement] = market.events("order.settled")
         assert voucher["ledger"]["event_id"] == settlement["event_id"]
         assert settlement["payload"]["voucher_id"] == voucher["voucher_id"]
-        assert verify_document(voucher, market.exchange.get("/.well-known/jwks.json").json()).valid
+        assert verify_document(voucher, market.exchange.get("/v1/signing-keys").json()).valid
         verified = market.exchange.post("/v1/certificates/verify", json=voucher).json()
         assert (verified["valid"], verified["status"]) == (True, "settled")
         forged = {**voucher, "fee_fen": 0}

@@ -285,7 +285,7 @@ def relay_to_ledger(stack: Stack) -> None:
     client = AuditClient.connect(str(stack.audit.base_url), credentials=BearerToken(token),
                                  transport=stack.audit._transport)  # type: ignore[attr-defined]
     deliver = partial(client.deliver,
-                      keys=ledger_keyring(stack.exchange_settings.key_dir, "exchange"))
+                      keys=ledger_keyring(stack.exchange_settings, "exchange"))
     relay = OutboxRelay(stack.exchange.app.state.db,  # type: ignore[attr-defined]
                         exchange_outbox, deliver)
     while relay.run_once():

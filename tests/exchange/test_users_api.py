@@ -157,7 +157,7 @@ def test_users_change_their_own_password(market: Market, stack: Stack) -> None:
     refused = market.exchange.post("/v1/auth/token", data={
         "grant_type": "password", "username": "changer",
         "password": invited["initial_password"]})
-    assert refused.status_code == 401
+    assert refused.status_code == 400  # RFC 6749: invalid_grant
     sign_in(stack, "changer", "a-new-password")
     event = market.events("user.password_changed")[-1]
     assert event["payload"] == {"user_id": invited["id"], "org_id": market.org(admin)}
@@ -192,7 +192,7 @@ def test_a_disabled_users_tokens_stop_working_within_the_bound(
     signin = market.exchange.post("/v1/auth/token", data={
         "grant_type": "password", "username": "leaver",
         "password": invited["initial_password"]})
-    assert signin.status_code == 401 and signin.json()["type"].endswith(":user-disabled")
+    assert signin.status_code == 400 and signin.json()["type"].endswith(":user-disabled")
     listed = {u["username"]: u for u in market.exchange.get(
         "/v1/users", headers=bearer(admin)).json()}
     assert listed["leaver"]["disabled"] is True

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.shared.outbox import Outbox, ledger_keyring, outbox_table
 from services.shared.personal import PersonalInformation, check_payload, personal_information
+from services.shared.settings import ServiceSettings
 
 # A SHA-256 digest holding an 11-digit run that starts like a mobile number.
 DIGEST_WITH_DIGITS = "ab" + "13812345678" + "cd" * 25 + "e"
@@ -64,7 +65,8 @@ def test_the_outbox_refuses_personal_information_and_keeps_nothing(tmp_path: Pat
     table = outbox_table(metadata, "test_outbox")
     engine = create_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
     metadata.create_all(engine)
-    outbox = Outbox(table, source="catalog", keys=ledger_keyring(tmp_path, "catalog"))
+    keys = ledger_keyring(ServiceSettings(var_dir=tmp_path), "catalog")
+    outbox = Outbox(table, source="catalog", keys=keys)
     with Session(engine) as session:
         outbox.record(session, type="file.added", actor="usr_1", subject="ds_1",
                       payload={"sha256": DIGEST_WITH_DIGITS})

@@ -28,6 +28,7 @@ from services.catalog.datasets.vocabulary import (
     OpenType,
     UpdateFrequency,
 )
+from services.shared.schemas.names import SafeName
 
 MAX_TITLE_ZH = 200
 MAX_TITLE_EN = 300
@@ -53,8 +54,8 @@ class _Bilingual(_Strict):
 class Title(_Bilingual):
     """A title in Chinese and, optionally, English."""
 
-    zh: str = Field(min_length=1, max_length=MAX_TITLE_ZH)
-    en: str = Field(default="", max_length=MAX_TITLE_EN)
+    zh: SafeName = Field(min_length=1, max_length=MAX_TITLE_ZH)
+    en: SafeName = Field(default="", max_length=MAX_TITLE_EN)
 
 
 class Description(_Bilingual):
@@ -174,7 +175,7 @@ class DatasetFields(_Strict):
 class DatasetCreate(DatasetFields):
     """A new dataset draft; the publisher is the caller's organisation."""
 
-    publisher_name: str | None = Field(
+    publisher_name: SafeName | None = Field(
         default=None, min_length=2, max_length=200,
         description="the publishing organisation's name as shown in the catalog",
     )

@@ -27,15 +27,24 @@ def sign_document(document: dict[str, Any], key: SigningKey) -> dict[str, Any]:
 
 
 class DocumentSigner:
-    """Signs with the active key of the exchange's token ring and publishes every key
-    that ever signed, so that old certificates stay verifiable after a rotation."""
+    """Signs with the active key of the exchange's document ring and publishes every key
+    that ever signed, so that old certificates stay verifiable after a rotation.
 
-    def __init__(self, ring: KeyRing, *, reload_seconds: float = 5.0) -> None:
+    Before keys were split by purpose, the token ring signed documents too. ``legacy``
+    is that ring: its keys from before the first document key stay published here, with
+    their ``tokens`` purpose and ``"signed_documents_until"``, so that documents they
+    signed keep verifying."""
+
+    def __init__(self, ring: KeyRing, *, legacy: KeyRing | None = None,
+                 reload_seconds: float = 5.0) -> None:
         self.ring = ring
         self.reload_seconds = reload_seconds
         self._key: SigningKey | None = None
         self._loaded_at = float("-inf")
         self._lock = threading.Lock()
+        self._legacy: list[dict[str, Any]] = []
+        if legacy is not None:
+            self._legacy = _legacy_document_keys(legacy, ring)
 
     def key(self) -> SigningKey:
         """The ring's active key, re-read every few seconds to follow rotations."""
@@ -50,5 +59,22 @@ class DocumentSigner:
         return sign_document(document, self.key())
 
     def jwks(self) -> dict[str, Any]:
-        """Every key of the ring, retired ones included."""
-        return self.ring.jwks(grace=None)
+        """Every key of the ring, retired ones included, and the legacy token keys that
+        signed documents."""
+        return {"keys": self.ring.jwks(grace=None)["keys"] + self._legacy}
+
+
+def _legacy_document_keys(tokens: KeyRing, documents: KeyRing) -> list[dict[str, Any]]:
+    """The token ring's keys made before the document ring's first key (creating that
+    first key now if there is none), marked as having signed documents until then. Keys
+    the platform mounts were made for their purpose: none of them is legacy."""
+    if tokens.read_only or documents.read_only:
+        return []
+    documents.ensure()
+    records = documents.records()
+    if not records:
+        return []
+    split_at = min(r.created_at for r in records)
+    older = {r.kid for r in tokens.records() if r.created_at < split_at}
+    return [key.jwk() | {"signed_documents_until": split_at.isoformat()}
+            for key in tokens.verification_keys(grace=None) if key.kid in older]

@@ -3,8 +3,9 @@
 A signed document is a JSON object with ``type``, ``kid`` and ``signature``. The
 signature is ES256 (ECDSA P-256 with SHA-256) over the RFC 8785 canonical JSON of the
 document without its ``signature`` member, encoded as in JWS: the 64-byte ``r || s``,
-base64url without padding. ``kid`` names the exchange key in its JWKS
-(``/.well-known/jwks.json``, or ``/v1/signing-keys`` for every key ever used).
+base64url without padding. ``kid`` names the exchange's document key in
+``/v1/signing-keys`` (every key ever used, each with ``"purpose": "documents"``); a key
+published for another purpose (``tokens``, at ``/.well-known/jwks.json``) is refused.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def _key_for(kid: str, jwks: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _signs_documents(jwk: dict[str, Any]) -> bool:
+    """Whether a key may have signed documents: a ``documents`` key, a key saved
+    before keys named their purpose, or a token key from before the split."""
+    purpose = jwk.get("purpose")
+    return purpose in (None, "documents") or "signed_documents_until" in jwk
+
+
 def verify_document(document: dict[str, Any], jwks: dict[str, Any]) -> Verification:
     """Whether ``document`` carries a valid exchange signature by a key in ``jwks``."""
     if not isinstance(document, dict):
@@ -66,6 +74,9 @@ def verify_document(document: dict[str, Any], jwks: dict[str, Any]) -> Verificat
         return Verification(False, f"key {kid} is not in the key set", doc_type, kid)
     if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
         return Verification(False, f"key {kid} is not an ES256 key", doc_type, kid)
+    if not _signs_documents(jwk):
+        return Verification(False, f"key {kid} is a {jwk.get('purpose')} key, not a "
+                            f"document key", doc_type, kid)
     try:
         raw = b64url_decode(signature)
         message = signed_bytes(document)

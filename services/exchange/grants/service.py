@@ -129,7 +129,7 @@ def mint_token(trading: Trading, grant: AccessGrant, now: datetime) -> GrantToke
     if ttl < timedelta(seconds=1):
         raise Conflict("the grant is expired", slug="grant-expired")
     token, expires = issue_token(
-        trading.signer.key(), issuer=trading.settings.issuer, subject=grant.id,
+        trading.issuer.ring.active(), issuer=trading.settings.issuer, subject=grant.id,
         audience=AUDIENCES["catalog"], ttl=ttl, now=issued,
         claims={"kind": "grant", "org": grant.buyer_org_id, "roles": [], "grant_id": grant.id,
                 "order_id": grant.order_id, "dataset_ids": list(grant.dataset_ids)},

@@ -8,8 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from services.exchange.config import ExchangeSettings
 from services.exchange.deps import IssuerDep, PasswordsDep, SettingsDep, SignInGuardDep
 from services.exchange.identity import repository, service
+from services.exchange.identity.introspection import introspection
+from services.exchange.identity.issuer import TokenIssuer
+from services.exchange.identity.oauth import (
+    ClientCredentials,
+    OAuthError,
+    as_oauth_error,
+    client_credentials,
+    server_metadata,
+)
+from services.exchange.identity.passwords import Passwords
 from services.exchange.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -24,7 +35,7 @@ from services.exchange.identity.service import Member, SignedIn
 from services.exchange.mfa import service as mfa
 from services.exchange.sessions import service as sessions
 from services.exchange.sign_in.service import SignInAttempt, SignInGuard, sign_in_source
-from services.exchange.unit_of_work import UnitOfWorkDep
+from services.exchange.unit_of_work import UnitOfWork, UnitOfWorkDep
 from services.shared.app import SessionDep
 from services.shared.auth import CurrentPrincipal, Operator, OptionalPrincipal
 from services.shared.problems import Forbidden, NotFound, Problem, Unauthorized
@@ -36,11 +47,6 @@ STATUS_PATTERN = "^(pending|active|rejected|suspended)$"
 
 router = APIRouter()
 well_known = APIRouter()
-
-
-class _OAuthError(Problem):
-    status = 400
-    title = "Invalid token request"
 
 
 def _signed_in(guard: SignInGuard, attempt: SignInAttempt, session: Session,
@@ -55,7 +61,11 @@ def _signed_in(guard: SignInGuard, attempt: SignInAttempt, session: Session,
     response_model=TokenResponse,
     response_model_exclude_none=True,
     tags=["identity"],
-    summary="OAuth 2 token endpoint (password, refresh-token and client-credentials grants)",
+    summary="OAuth 2 token endpoint (password, refresh-token and client-credentials "
+            "grants; client credentials by HTTP Basic or in the form)",
+    responses={400: {"description": "RFC 6749 error: invalid_request, invalid_grant, "
+                                    "unsupported_grant_type, invalid_target"},
+               401: {"description": "RFC 6749 error: invalid_client"}},
 )
 def token(
     request: Request,
@@ -66,7 +76,7 @@ def token(
     passwords: PasswordsDep,
     issuer: IssuerDep,
     settings: SettingsDep,
-    grant_type: Annotated[str, Form()],
+    grant_type: Annotated[str | None, Form()] = None,
     username: Annotated[str | None, Form()] = None,
     password: Annotated[str | None, Form()] = None,
     totp_code: Annotated[str | None, Form(
@@ -82,10 +92,24 @@ def token(
     address (429 with Retry-After) and recorded."""
     response.headers["Cache-Control"] = "no-store"
     limit(request, "token", f"{source_address(request)}|{username or client_id or ''}")
+    client = client_credentials(request.headers.get("Authorization"), client_id, client_secret)
+    try:
+        return _grant(request, session, uow, guard, passwords, issuer, settings,
+                      grant_type=grant_type, username=username, password=password,
+                      totp_code=totp_code, refresh_token=refresh_token, client=client,
+                      audience=audience)
+    except Problem as problem:
+        raise as_oauth_error(problem, basic=client is not None and client.basic) from None
+
+
+def _grant(request: Request, session: Session, uow: UnitOfWork, guard: SignInGuard,
+           passwords: Passwords, issuer: TokenIssuer, settings: ExchangeSettings, *,
+           grant_type: str | None, username: str | None, password: str | None,
+           totp_code: str | None, refresh_token: str | None,
+           client: ClientCredentials | None, audience: str | None) -> TokenResponse:
     if grant_type == "refresh_token":
         if not refresh_token:
-            raise _OAuthError("refresh_token is required", slug="invalid-request",
-                              error="invalid_request")
+            raise OAuthError("invalid_request", "refresh_token is required")
         try:
             renewed = sessions.refresh(uow, issuer, settings, refresh_token)
         except sessions.InvalidGrant:
@@ -97,8 +121,7 @@ def token(
     source = sign_in_source(request, guard.trusted_proxies)
     if grant_type == "password":
         if not username or not password:
-            raise _OAuthError("username and password are required", slug="invalid-request",
-                              error="invalid_request")
+            raise OAuthError("invalid_request", "username and password are required")
         attempt = SignInAttempt(username, source)
         found: SignedIn = guard.sign_in(
             attempt,
@@ -109,36 +132,95 @@ def token(
         assert isinstance(found, Member)
         mfa.check_sign_in(uow, issuer, settings, found, totp_code)
     elif grant_type == "client_credentials":
-        if not client_id or not client_secret:
-            raise _OAuthError("client_id and client_secret are required",
-                              slug="invalid-request", error="invalid_request")
+        if client is None:
+            raise OAuthError("invalid_request", "client credentials are required: HTTP "
+                             "Basic, or client_id and client_secret in the form")
+        credentials = client
         with guard.db.reading() as reading:
-            is_service = repository.service_client(reading, client_id) is not None
-        attempt = SignInAttempt(client_id, source, counted=not is_service)
+            is_service = repository.service_client(reading, credentials.client_id) is not None
+        attempt = SignInAttempt(credentials.client_id, source, counted=not is_service)
         found = guard.sign_in(
             attempt,
-            lambda s: service.authenticate_client(s, client_id=client_id,
-                                                  client_secret=client_secret),
-            owner=lambda s: service.owner_of_api_key(s, client_id),
+            lambda s: service.authenticate_client(s, client_id=credentials.client_id,
+                                                  client_secret=credentials.client_secret),
+            owner=lambda s: service.owner_of_api_key(s, credentials.client_id),
             on_success=partial(_signed_in, guard, attempt))
         if not isinstance(found, Member):  # a dataex service
             if audience is None or audience not in AUDIENCES.values():
-                raise _OAuthError(
-                    f"audience must be one of {sorted(AUDIENCES.values())}",
-                    slug="invalid-target", error="invalid_target",
-                )
+                raise OAuthError("invalid_target",
+                                 f"audience must be one of {sorted(AUDIENCES.values())}")
             issued = issuer.service_token(client_id=found.client_id, audience=audience)
             return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
+    elif not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required")
     else:
-        raise _OAuthError(
-            "grant_type must be 'password', 'refresh_token' or 'client_credentials'",
-            slug="unsupported-grant-type", error="unsupported_grant_type",
-        )
+        raise OAuthError("unsupported_grant_type", "grant_type must be 'password', "
+                         "'refresh_token' or 'client_credentials'")
     assert isinstance(found, Member)
     signed_in = sessions.sign_in(session, issuer, settings, found)
     return TokenResponse(access_token=signed_in.access.access_token,
                          expires_in=signed_in.access.expires_in,
                          refresh_token=signed_in.refresh_token)
+
+
+@router.post(
+    "/auth/introspect",
+    tags=["identity"],
+    summary="RFC 7662 token introspection, for dataex services (client credentials by "
+            "HTTP Basic or in the form)",
+    responses={401: {"description": "RFC 6749 error: invalid_client"}},
+)
+def introspect(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    issuer: IssuerDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form(max_length=8192)],
+    token_type_hint: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    """Whether ``token`` is active, and its claims if so; ``{"active": false}`` for any
+    token that is not (expired, forged, revoked, unknown)."""
+    response.headers["Cache-Control"] = "no-store"
+    client = client_credentials(request.headers.get("Authorization"), client_id, client_secret)
+    basic = client is not None and client.basic
+    caller = None
+    if client is not None:
+        try:
+            caller = service.authenticate_service(
+                session, client_id=client.client_id, client_secret=client.client_secret)
+        except Problem as problem:
+            raise as_oauth_error(problem, basic=basic) from None
+    if caller is None:
+        raise OAuthError("invalid_client", "introspection is for dataex services: "
+                         "authenticate with a service client's credentials", basic=basic)
+    revocations = getattr(request.app.state, "revocations", None)
+    if revocations is not None and revocations.stale():
+        revocations.refresh()
+    return introspection(token, issuer=issuer, issuer_url=settings.issuer,
+                         revocations=revocations)
+
+
+@well_known.get(
+    "/.well-known/oauth-authorization-server", tags=["identity"],
+    summary="RFC 8414 authorization-server metadata: token, JWKS, revocation and "
+            "introspection endpoints",
+)
+def oauth_metadata(response: Response, settings: SettingsDep) -> dict[str, Any]:
+    """Where the exchange's OAuth endpoints and keys are, for clients to discover."""
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return server_metadata(settings.issuer)
+
+
+@well_known.get(
+    "/.well-known/openid-configuration", tags=["identity"],
+    summary="The same metadata at the OpenID discovery address",
+)
+def openid_configuration(response: Response, settings: SettingsDep) -> dict[str, Any]:
+    """The RFC 8414 metadata, for clients that look where OpenID Connect puts it."""
+    return oauth_metadata(response, settings)
 
 
 @well_known.get(

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.shared.schemas.names import SafeName
+
 Role = Literal["provider", "buyer", "operator", "regulator"]
 OrgStatus = Literal["pending", "active", "rejected", "suspended"]
 
@@ -25,7 +27,7 @@ class OrganizationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=2, max_length=200)
+    name: SafeName = Field(min_length=2, max_length=200)
     credit_code: str = Field(description="18-character unified social credit code (GB 32100)")
     roles: list[Role] = Field(min_length=1, max_length=4)
     admin: AdminAccount
@@ -87,7 +89,7 @@ class ApiKeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: SafeName = Field(min_length=1, max_length=100)
 
 
 class ApiKeyOut(BaseModel):

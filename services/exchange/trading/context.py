@@ -48,14 +48,15 @@ def own_service_tokens(issuer: TokenIssuer, client_id: str) -> CachedTokens:
                                                               audience=audience))
 
 
-def build_trading(settings: ExchangeSettings, issuer: TokenIssuer) -> Trading:
+def build_trading(settings: ExchangeSettings, issuer: TokenIssuer,
+                  signer: DocumentSigner) -> Trading:
     """The trading context for an app."""
     tokens = own_service_tokens(issuer, settings.client_id)
     catalog = CatalogClient.connect(settings.catalog_url, credentials=tokens,
                                     timeout=settings.catalog_timeout_seconds)
     audit = AuditClient.connect(settings.audit_url, credentials=tokens,
                                 timeout=settings.catalog_timeout_seconds)
-    return Trading(settings=settings, signer=DocumentSigner(issuer.ring), issuer=issuer,
+    return Trading(settings=settings, signer=signer, issuer=issuer,
                    catalog=catalog, audit=audit)
 
 
