@@ -40,7 +40,7 @@ def test_metadata_document_is_valid_rfc8414(stack: Stack) -> None:
                        ("revocation_endpoint", "/v1/auth/revoke"),
                        ("introspection_endpoint", "/v1/auth/introspect")):
         assert doc[name] == ISSUER + path
-    assert doc["grant_types_supported"] == ["password", "client_credentials"]
+    assert doc["grant_types_supported"] == ["password", "refresh_token", "client_credentials"]
     assert "response_types_supported" in doc
     for methods in ("token_endpoint_auth_methods_supported",
                     "revocation_endpoint_auth_methods_supported",
