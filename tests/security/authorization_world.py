@@ -85,6 +85,13 @@ class World:
             "org_id": self.market.org(self.market.buyer),
         }
 
+    def private_ids(self) -> dict[str, str]:
+        """Ids of organisation A's that only A (and the operator or regulator) may see."""
+        return {
+            "order": self.trade.order["id"], "grant": self.trade.grant["grant_id"],
+            "draft": self.draft["id"], "buyer_org": self.market.org(self.market.buyer),
+        }
+
     def url(self, method: str, path: str) -> str:
         """``path`` with its parameters filled: A's objects for reads, nobody's for writes."""
         known = {} if method in WRITES else self.params()

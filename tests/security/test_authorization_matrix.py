@@ -1,13 +1,13 @@
 """Issue 18, 'tests that must exist': the authorization matrix. Every route the three
 services' OpenAPI documents declare has one row in ``MATRIX``: the outcome class each kind
-of caller gets (``ok``: let through authorization, whatever the handler then said;
-``401``; ``403``; ``404``: not shown, so existence does not leak). A route without a row
+of caller gets (``a``, allowed: let through authorization, whatever the handler then
+said; ``401``; ``403``; ``404``: not shown, so existence does not leak). A route without a row
 fails, so a new route must be declared here.
 
 Reads name organisation A's own objects (one paid trade, provider A to buyer A), so a
 ``404`` for organisation B is the check that existence does not leak; writes name an
 object nobody owns with an empty JSON body, so no sweep changes what the others read
-(an ``ok`` on such a write is the handler's 404/422 after authorization let it through).
+(an allowed on such a write is the handler's 404/422 after authorization let it through).
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from tests.security.authorization_world import CALLERS, OUTCOMES, Route, World, 
 from tests.stack import Stack
 
 CODES = ("a", "1", "3", "4")  # the table's letters for OUTCOMES, in that order
+# Lists whose default shows only public rows, read again with the filters that widen them.
+LIST_FILTERS: list[Route] = [("catalog", "GET", "/v1/datasets?mine=true"),
+                             ("catalog", "GET", "/v1/datasets?status=submitted"),
+                             ("catalog", "GET", "/v1/datasets?status=draft")]
 
 # "service METHOD path": one outcome per caller, in this order: anonymous, buyer_a,
 # buyer_b, provider_a, provider_b, operator, regulator, service (a client-credentials
@@ -224,3 +228,24 @@ def test_caller_gets_the_declared_outcome_on_every_route(world: World, caller: s
     wrong = {key(r): f"declared {expected(r)[caller]}, got {o}"
              for r, o in got.items() if expected(r)[caller] != o}
     assert wrong == {}, json.dumps(wrong, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("caller", ["buyer_b", "provider_b", "service"])
+def test_list_routes_show_no_row_of_another_organisation(world: World, caller: str) -> None:
+    """Every list route (a GET without path parameters) read by organisation B or a
+    service client: nothing of organisation A's private trade or draft appears in it."""
+    private = world.private_ids()
+    lists = [r for r in routes(world.stack) if r[1] == "GET" and "{" not in r[2]]
+    for route in [*lists, *LIST_FILTERS]:
+        response = world.call(route, caller)
+        leaked = {name for name, value in private.items() if value in response.text}
+        assert leaked == set(), (key(route), leaked)
+
+
+def test_the_owners_lists_do_show_those_rows(world: World) -> None:
+    """The control for the test above: A's own lists carry the ids it looks for."""
+    private = world.private_ids()
+    orders = world.call(("exchange", "GET", "/v1/orders"), "buyer_a").text
+    drafts = world.call(LIST_FILTERS[0], "provider_a").text
+    assert private["order"] in orders
+    assert private["draft"] in drafts
