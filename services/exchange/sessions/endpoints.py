@@ -30,7 +30,8 @@ def _revocations_changed(request: Request) -> None:
         revocations.forget()
 
 
-@router.post("/auth/revoke", status_code=status.HTTP_200_OK,
+@router.post("/auth/revoke", status_code=status.HTTP_200_OK, response_class=Response,
+             responses={200: {"description": "Revoked, or never known", "content": {}}},
              summary="Revoke an access or refresh token (RFC 7009)")
 def revoke(request: Request, uow: UnitOfWorkDep,
            token: Annotated[str, Form(max_length=4096)],
