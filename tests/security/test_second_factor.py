@@ -46,7 +46,7 @@ def sign_in(exchange: TestClient, code: str | None = None,
 def enrol(exchange: TestClient) -> tuple[pyotp.TOTP, list[str]]:
     """Enrol the operator through the enrolment token; its TOTP and recovery codes."""
     refused = sign_in(exchange)
-    assert refused.status_code == 401, refused.text
+    assert refused.status_code == 400, refused.text
     problem = refused.json()
     assert problem["type"].endswith(":mfa-enrolment-required")
     enrolment = problem["mfa_enrolment_token"]
@@ -70,10 +70,10 @@ def next_code(totp: pyotp.TOTP) -> str:
 
 def test_an_operator_password_alone_gets_no_token(exchange: TestClient) -> None:
     answer = sign_in(exchange)
-    assert answer.status_code == 401 and "access_token" not in answer.json()
+    assert answer.status_code == 400 and "access_token" not in answer.json()
     assert answer.json()["error"] == "invalid_grant"
     wrong_password = sign_in(exchange, user=(OPERATOR[0], "wrong-password"))
-    assert wrong_password.status_code == 401
+    assert wrong_password.status_code == 400
     assert "mfa_enrolment_token" not in wrong_password.json()
 
 
@@ -92,16 +92,16 @@ def test_the_enrolment_token_only_enrols(exchange: TestClient) -> None:
 def test_an_enrolled_operator_signs_in_with_a_code_once(exchange: TestClient) -> None:
     totp, _ = enrol(exchange)
     missing = sign_in(exchange)
-    assert missing.status_code == 401 and missing.json()["type"].endswith(":mfa-required")
+    assert missing.status_code == 400 and missing.json()["type"].endswith(":mfa-required")
     wrong = sign_in(exchange, "000000" if totp.now() != "000000" else "111111")
-    assert wrong.status_code == 401 and wrong.json()["type"].endswith(":mfa-invalid-code")
+    assert wrong.status_code == 400 and wrong.json()["type"].endswith(":mfa-invalid-code")
     code = next_code(totp)
     signed = sign_in(exchange, code)
     assert signed.status_code == 200, signed.text
     token = signed.json()["access_token"]
     assert exchange.get("/v1/organizations", headers=bearer(token)).status_code == 200
     replayed = sign_in(exchange, code)
-    assert replayed.status_code == 401 and replayed.json()["type"].endswith(":mfa-invalid-code")
+    assert replayed.status_code == 400 and replayed.json()["type"].endswith(":mfa-invalid-code")
     status = exchange.get("/v1/me/mfa", headers=bearer(token)).json()
     assert status["enrolled"] and status["required"] and status["recovery_codes_left"] == 10
     again = exchange.post("/v1/me/mfa/totp", headers=bearer(token))
@@ -112,7 +112,7 @@ def test_a_recovery_code_signs_in_once(exchange: TestClient) -> None:
     _, codes = enrol(exchange)
     assert sign_in(exchange, codes[0].upper()).status_code == 200
     reused = sign_in(exchange, codes[0])
-    assert reused.status_code == 401
+    assert reused.status_code == 400
     outbox = [e for e in _events(exchange) if e["type"].startswith("user.mfa")]
     assert [e["type"] for e in outbox] == ["user.mfa_enabled", "user.mfa_recovery_code_used"]
     assert codes[0] not in str(outbox)
@@ -145,7 +145,7 @@ def test_enrolment_on_first_sign_in_can_be_turned_off(
                                  mfa_enrol_on_first_sign_in=False)
     with TestClient(create_app(settings)) as exchange:
         answer = sign_in(exchange)
-        assert answer.status_code == 403 and answer.json()["type"].endswith(":mfa-not-enrolled")
+        assert answer.status_code == 400 and answer.json()["type"].endswith(":mfa-not-enrolled")
 
 
 def _events(exchange: TestClient) -> list[dict[str, Any]]:

@@ -54,7 +54,7 @@ def test_suspending_a_buyer_stops_its_tokens_and_grants_for_good(
     catalog_refuses_within(stack, buyer, revocations.max_age)
     signin = stack.exchange.post("/v1/auth/token", data={
         "grant_type": "password", "username": "buyer", "password": PASSWORD})
-    assert signin.status_code == 403 and signin.json()["type"].endswith(
+    assert signin.status_code == 400 and signin.json()["type"].endswith(
         ":organization-not-active")
     assert grant_status(market, order) == "revoked"
     event = market.events("organization.suspended")[-1]

@@ -32,24 +32,27 @@ class OAuthError(Problem, status=400, slug="invalid-request", title="Invalid tok
     detail; ``invalid_client`` is a 401."""
 
     def __init__(self, error: str, description: str, *, slug: str | None = None,
-                 basic: bool = False) -> None:
+                 basic: bool = False, **extensions: Any) -> None:
         headers = {"Cache-Control": "no-store"}
         if error == "invalid_client" and basic:
             headers["WWW-Authenticate"] = BASIC_CHALLENGE
         super().__init__(description, slug=slug or error.replace("_", "-"), headers=headers,
-                         error=error, error_description=description)
+                         **extensions, error=error, error_description=description)
         self.status = 401 if error == "invalid_client" else 400
 
 
 def as_oauth_error(problem: Problem, *, basic: bool) -> Problem:
     """A credentials problem from the identity service as the token endpoint answers
-    it: its ``error`` code with the RFC 6749 status (wrong passwords are
-    ``invalid_grant``, 400). Problems without a code (a throttled sign-in, say) pass
-    unchanged."""
+    it: its ``error`` code with the RFC 6749 status (wrong passwords, and a missing or
+    wrong second factor, are ``invalid_grant``, 400), its other fields kept (the
+    enrolment token of ``mfa-enrolment-required``). Problems without a code (a throttled
+    sign-in, say) pass unchanged."""
     error = problem.extensions.get("error")
     if not isinstance(error, str) or isinstance(problem, OAuthError):
         return problem
-    return OAuthError(error, problem.detail, slug=problem.slug, basic=basic)
+    kept = {k: v for k, v in problem.extensions.items()
+            if k not in ("error", "error_description")}
+    return OAuthError(error, problem.detail, slug=problem.slug, basic=basic, **kept)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from services.exchange.security_events.repository import EventFilter
 from services.exchange.security_events.schemas import SecurityEventOut, SecurityEventPage
 from services.shared.app import SessionDep
 from services.shared.auth import Regulator
+from services.shared.bounds import MAX_INTEGER
 
 router = APIRouter(tags=["security"])
 
@@ -27,7 +28,7 @@ def list_security_events(
         str | None, Query(alias="actor", max_length=128)] = None,
     org_id: Text = None, subject: Text = None, source: Text = None,
     since: datetime | None = None, until: datetime | None = None,
-    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_INTEGER)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SecurityEventPage:
     """Filter by type, outcome, actor, organisation, subject, source and time;
