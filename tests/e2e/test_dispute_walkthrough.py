@@ -5,7 +5,6 @@ case file."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.processes import OPERATOR, ServiceProcesses
-from tests.e2e.test_trade_walkthrough import README, walkthrough
+from tests.e2e.test_trade_walkthrough import README, readme_block, walkthrough
 
 pytestmark = pytest.mark.e2e
 
@@ -25,13 +24,9 @@ def dispute_walkthrough() -> str:
     """Steps 1-4 of the trade walkthrough (the order paid), then the disputes block, its
     ``dataex`` run from this checkout."""
     trade = walkthrough()
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("<!-- disputes argued on evidence -->"):
-                   text.index("<!-- end disputes -->")]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None, "the disputes block has no shell block"
+    block = readme_block("<!-- disputes argued on evidence -->", "<!-- end disputes -->")
     return (trade[:trade.index("# 5.")]
-            + match.group(1).replace(".venv/bin/dataex", f"{sys.executable} -m services.cli.main"))
+            + block.replace(".venv/bin/dataex", f"{sys.executable} -m services.cli.main"))
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")

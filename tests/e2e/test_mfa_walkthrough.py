@@ -4,7 +4,6 @@ code run as written against a real exchange that requires it."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -13,18 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.processes import OPERATOR, ServiceProcesses
-from tests.e2e.test_trade_walkthrough import README
+from tests.e2e.test_trade_walkthrough import readme_block
 
 pytestmark = pytest.mark.e2e
 
 
 def mfa_block() -> str:
     """The shell block of the README's sessions and second factor subsection."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n### Sessions, revocation and the second factor"):]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None, "the subsection has no shell block"
-    return match.group(1)
+    return readme_block("\n### Sessions, revocation and the second factor")
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")

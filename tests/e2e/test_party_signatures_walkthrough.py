@@ -5,7 +5,6 @@ exchange's receipt offline with ``dataex certificate verify``."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.processes import OPERATOR, ServiceProcesses
-from tests.e2e.test_trade_walkthrough import README, walkthrough
+from tests.e2e.test_trade_walkthrough import README, readme_block, walkthrough
 
 pytestmark = pytest.mark.e2e
 
@@ -24,11 +23,8 @@ ROOT = README.parent
 def party_signatures_block() -> str:
     """The shell block of the README's 'Party signatures' subsection, with the CLI run
     from this checkout."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n### Party signatures\n"):]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None, "the Party signatures subsection has no shell block"
-    return match.group(1).replace(".venv/bin/dataex", f"{sys.executable} -m services.cli.main")
+    return readme_block("\n### Party signatures\n").replace(
+        ".venv/bin/dataex", f"{sys.executable} -m services.cli.main")
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")

@@ -3,25 +3,20 @@ walkthrough, against real processes seeded with the demo data."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.processes import ServiceProcesses
-from tests.e2e.test_trade_walkthrough import README, run_seeded, walkthrough
+from tests.e2e.test_trade_walkthrough import readme_block, run_seeded, walkthrough
 
 pytestmark = pytest.mark.e2e
 
 
 def rights_block() -> str:
     """The shell block of the README's rights and not-open data subsection."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n### Rights and not-open data"):]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None, "the subsection has no shell block"
-    return match.group(1)
+    return readme_block("\n### Rights and not-open data")
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")

@@ -18,13 +18,18 @@ pytestmark = pytest.mark.e2e
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+def readme_block(start: str, end: str | None = None) -> str:
+    """The first shell block of the README after ``start`` (and before ``end``)."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(start):text.index(end) if end else None]
+    match = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert match is not None, f"no shell block after {start.strip()!r}"
+    return match.group(1)
+
+
 def walkthrough() -> str:
     """The first shell block of the README's Trading section."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n## Trading\n"):]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None, "the Trading section has no shell block"
-    return "set -euo pipefail\n" + match.group(1)
+    return "set -euo pipefail\n" + readme_block("\n## Trading\n")
 
 
 def run_seeded(processes: ServiceProcesses, tmp_path: Path, script_text: str,
